@@ -1,0 +1,61 @@
+"""`flop-tracker`: one console script, one subcommand per job."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from flop_tracker import __version__
+from flop_tracker.commands import common as common_mod
+from flop_tracker.commands import pipeline_cmds
+from flop_tracker.console import fail
+from ingest.loader import DatabaseLockedError
+
+COMMANDS = [pipeline_cmds]
+
+DESCRIPTION = """\
+Find every AI model trained with more than 1e25 FLOP, estimate its training
+compute with an honest interval, and keep every reviewer's decision.
+
+typical session:
+  flop-tracker run                 ingest every source, then build the dataset
+  flop-tracker review-candidates   confirm or reject candidates (y/n + reason)
+  flop-tracker query --above-threshold --format table
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flop-tracker",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"flop-tracker {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    shared = common_mod.common_parser()
+    for module in COMMANDS:
+        module.register(sub, shared)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except DatabaseLockedError as exc:
+        fail(str(exc))
+        return 3
+    except FileNotFoundError as exc:
+        fail(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        fail("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""`ingest`, `build` and `run`, plus the names users of the previous system know.
+
+collect-all            = ingest (every source)
+estimate-flops --update = build (estimates, classification, CSV files)
+refresh-dataset        = build
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flop_tracker import pipeline
+from flop_tracker.commands.common import paths_from
+from flop_tracker.config import default_captures_dir
+from flop_tracker.console import console, fail
+from ingest import registry
+
+
+def _sources_help() -> str:
+    return "\n".join(f"  {s.name:<12} {s.description}" for s in registry.SOURCES.values())
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    paths = paths_from(args)
+    try:
+        sources = pipeline.selected_sources(args.sources)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+        return 2
+    if args.file:
+        if len(sources) != 1 or not args.sources:
+            fail("--file needs exactly one SOURCE, e.g. `flop-tracker ingest lmarena --file page.html`")
+            return 2
+        from ingest.runner import Ingestor
+
+        with Ingestor(paths, list(registry.SOURCES.values())) as ingestor:
+            results = [ingestor.ingest_file(sources[0], Path(f)) for f in args.file]
+        for r in results:
+            console.print(r.line, markup=False)
+        return 0 if all(r.status in {"ok", "unchanged"} for r in results) else 1
+    captures = Path(args.captures).resolve() if args.captures else None
+    summary = pipeline.ingest(paths, sources, live=not args.offline, offline=args.offline, captures_dir=captures)
+    console.print(summary.table())
+    bad = [r for r in summary.results if r.status in {"failed", "unreachable"}]
+    return 1 if bad else 0
+
+
+def _report_build(outcome) -> int:
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(outcome.counts.items()))
+    if outcome.success:
+        console.print(f"build ok: {counts}", markup=False)
+        return 0
+    fail(f"dbt build failed ({counts or outcome.error})")
+    for line in outcome.failures:
+        fail(f"  {line}")
+    if outcome.error and not outcome.failures:
+        fail(f"  {outcome.error}")
+    return 1
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    return _report_build(pipeline.build(paths_from(args), args.select))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    paths = paths_from(args)
+    captures = (
+        None if args.no_captures else (Path(args.captures).resolve() if args.captures else default_captures_dir())
+    )
+    summary = pipeline.ingest(
+        paths,
+        pipeline.selected_sources(None),
+        live=not args.offline,
+        offline=True,
+        captures_dir=captures,
+    )
+    console.print(summary.table())
+    if summary.unreachable:
+        console.print(
+            "Could not reach: " + ", ".join(summary.unreachable) + " (built from stored and saved captures instead)",
+            markup=False,
+        )
+    if captures:
+        console.print(f"Saved captures read from {captures}", markup=False)
+    return _report_build(pipeline.build(paths))
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = sub.add_parser(
+        "ingest",
+        aliases=["collect-all"],
+        parents=[common],
+        formatter_class=fmt,
+        help="fetch or load sources into the raw schema (alias: collect-all)",
+        description="Store each capture under data/raw/<source>/ with its sha256, parse it, and load it\n"
+        "into DuckDB's raw schema in one transaction. A capture already loaded is skipped.\n"
+        "A failing source is recorded and reported; the others go on.\n\nsources:\n" + _sources_help(),
+        epilog="examples:\n"
+        "  flop-tracker ingest                         fetch every source live\n"
+        "  flop-tracker ingest lmarena --file page.html  load a saved capture\n"
+        "  flop-tracker ingest --offline               replay the newest stored captures\n"
+        "  flop-tracker ingest --captures ../shared/data  load every saved capture found there",
+    )
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="sources to ingest (default: all)")
+    p.add_argument("--file", action="append", metavar="PATH", help="load a saved capture (repeatable)")
+    p.add_argument("--offline", action="store_true", help="replay the newest stored capture; no network")
+    p.add_argument("--captures", metavar="DIR", help="also load saved captures found in DIR")
+    p.set_defaults(func=cmd_ingest)
+
+    for name, aliases, text in (
+        ("build", ["refresh-dataset"], "run dbt: seeds, staging, estimates, marts, tests; write CSV files"),
+        ("estimate-flops", [], "same as build (kept for users of the previous system; --update accepted)"),
+    ):
+        p = sub.add_parser(
+            name,
+            aliases=aliases,
+            parents=[common],
+            help=text + (f" (alias: {', '.join(aliases)})" if aliases else ""),
+            description="Run `dbt build` against the data directory's database, then write\n"
+            "data/clean/above_1e25_flop.csv, data/clean/below_1e25_flop.csv and\n"
+            "data/staging/above_1e25_flop_staging.csv. Fails loudly when a data test fails.",
+            formatter_class=fmt,
+        )
+        p.add_argument("--select", nargs="+", metavar="NODE", help="dbt selection (default: everything)")
+        if name == "estimate-flops":
+            p.add_argument("--update", action="store_true", help="write the CSV files (always done)")
+        p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "run",
+        parents=[common],
+        formatter_class=fmt,
+        help="the main job: ingest every source, then build",
+        description="Fetch every source live; where one cannot be reached, replay its newest stored\n"
+        "capture and load the saved captures folder ($FLOP_TRACKER_CAPTURES, or ../shared/data\n"
+        "when present). Then build. Says which sources it could not reach.",
+    )
+    p.add_argument("--offline", action="store_true", help="do not fetch; use stored and saved captures")
+    p.add_argument("--captures", metavar="DIR", help="saved captures folder (default: ../shared/data if present)")
+    p.add_argument("--no-captures", action="store_true", help="do not load a saved captures folder")
+    p.set_defaults(func=cmd_run)

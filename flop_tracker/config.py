@@ -1,0 +1,84 @@
+"""Where things live. One place decides paths so every command agrees on them.
+
+The project root holds the dbt project and seeds; the data directory holds the
+DuckDB file, stored captures and the CSV files users read. Both can be moved by
+environment variables so tests and CI never touch a developer's own data.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR_ENV = "FLOP_TRACKER_DATA_DIR"
+DB_ENV = "FLOP_TRACKER_DB"
+CAPTURES_ENV = "FLOP_TRACKER_CAPTURES"
+SEEDS_ENV = "FLOP_TRACKER_SEEDS_DIR"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every file location a command needs, derived from one data directory."""
+
+    data_dir: Path
+
+    @property
+    def db(self) -> Path:
+        override = os.environ.get(DB_ENV)
+        return Path(override).resolve() if override else self.data_dir / "tracker.duckdb"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def clean_dir(self) -> Path:
+        return self.data_dir / "clean"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.data_dir / "staging"
+
+    @property
+    def above_csv(self) -> Path:
+        return self.clean_dir / "above_1e25_flop.csv"
+
+    @property
+    def below_csv(self) -> Path:
+        return self.clean_dir / "below_1e25_flop.csv"
+
+    @property
+    def staging_csv(self) -> Path:
+        return self.staging_dir / "above_1e25_flop_staging.csv"
+
+
+def default_data_dir() -> Path:
+    """`$FLOP_TRACKER_DATA_DIR`, else `data/` in the project root."""
+    env = os.environ.get(DATA_DIR_ENV)
+    return Path(env).resolve() if env else PROJECT_ROOT / "data"
+
+
+def resolve_paths(data_dir: str | Path | None = None) -> Paths:
+    """Paths for an explicit `--data-dir`, or the default one."""
+    return Paths(Path(data_dir).resolve() if data_dir else default_data_dir())
+
+
+def seeds_dir() -> Path:
+    """Seeds live in the repository (they are reviewed like code); tests may redirect them."""
+    env = os.environ.get(SEEDS_ENV)
+    return Path(env).resolve() if env else PROJECT_ROOT / "seeds"
+
+
+def default_captures_dir() -> Path | None:
+    """Saved real captures to load when live sources cannot be reached.
+
+    `$FLOP_TRACKER_CAPTURES`, else the shared data folder beside the project
+    root when it exists (it holds real LMArena, Epoch, ... captures).
+    """
+    env = os.environ.get(CAPTURES_ENV)
+    if env:
+        return Path(env).resolve()
+    shared = PROJECT_ROOT.parent / "shared" / "data"
+    return shared if shared.is_dir() else None

@@ -1,0 +1,17 @@
+"""One rich console for all commands, sized for an 80-column terminal when output is piped."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+
+_width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "80"))
+console = Console(width=_width, highlight=False, soft_wrap=False)
+err_console = Console(stderr=True, width=_width, highlight=False)
+
+
+def fail(message: str) -> None:
+    """A one-line error on stderr (markup-free, so bracketed names print as they are)."""
+    err_console.print(f"error: {message}", markup=False)

@@ -1,0 +1,71 @@
+"""Run dbt in-process against the project in this repository.
+
+In-process invocation pays dbt's import cost once per command instead of once
+per dbt call. The database path, target and log folders all come from the data
+directory, so two data directories (a user's and a test's) never share state.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flop_tracker.config import DATA_DIR_ENV, DB_ENV, PROJECT_ROOT, Paths
+
+
+@dataclass
+class DbtOutcome:
+    """What a dbt invocation came to, in terms a person can act on."""
+
+    success: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def dbt_env(paths: Paths) -> dict[str, str]:
+    """Environment for dbt: where the database is and where dbt may write its own files."""
+    return {
+        DB_ENV: str(paths.db),
+        DATA_DIR_ENV: str(paths.data_dir),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DBT_TARGET_PATH": str(paths.data_dir / ".dbt" / "target"),
+        "DBT_LOG_PATH": str(paths.data_dir / ".dbt" / "logs"),
+        "DBT_PARTIAL_PARSE": "True",
+    }
+
+
+def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
+    """Invoke `dbt <args>` with this project's profile and the data directory's database."""
+    os.environ.update(dbt_env(paths))
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    from dbt.cli.main import dbtRunner  # imported late: ~3 s, only when a build is wanted
+
+    full = [
+        *args,
+        "--project-dir",
+        str(PROJECT_ROOT),
+        "--profiles-dir",
+        str(PROJECT_ROOT),
+    ]
+    if quiet:
+        full = ["--quiet", "--no-use-colors", *full]
+    cwd = Path.cwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        result = dbtRunner().invoke(full)
+    finally:
+        os.chdir(cwd)
+    outcome = DbtOutcome(success=bool(result.success))
+    if result.exception is not None:
+        outcome.error = str(result.exception).strip().splitlines()[0] if str(result.exception).strip() else ""
+    node_results = getattr(result.result, "results", None) or []
+    for node in node_results:
+        status = str(getattr(node, "status", "")).split(".")[-1].lower()
+        outcome.counts[status] = outcome.counts.get(status, 0) + 1
+        if status in {"error", "fail"}:
+            name = getattr(getattr(node, "node", None), "name", "?")
+            message = (getattr(node, "message", "") or "").strip().replace("\n", " ")
+            outcome.failures.append(f"{name}: {message[:300]}")
+    return outcome

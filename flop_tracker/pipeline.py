@@ -1,0 +1,149 @@
+"""The steps `run` chains: ingest every source, then build. Commands call these; tests too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flop_tracker.config import Paths
+from flop_tracker.console import console
+from flop_tracker.dbt_runner import DbtOutcome, run_dbt
+from flop_tracker.text import clean_terminal
+from ingest import registry
+from ingest.base import Source
+from ingest.http import HttpClient
+from ingest.loader import connect, ensure_tables
+from ingest.runner import Ingestor, RunResult
+
+
+@dataclass
+class IngestSummary:
+    """Results of ingesting several sources, grouped for the closing table."""
+
+    results: list[RunResult] = field(default_factory=list)
+
+    def for_source(self, name: str) -> list[RunResult]:
+        return [r for r in self.results if r.source == name]
+
+    @property
+    def unreachable(self) -> list[str]:
+        return sorted({r.source for r in self.results if r.status == "unreachable"})
+
+    @property
+    def failed(self) -> list[RunResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def table(self) -> Table:
+        table = Table(title="Ingest summary", title_justify="left", expand=False)
+        table.add_column("source", no_wrap=True)
+        table.add_column("rows", justify="right")
+        table.add_column("loaded", justify="right")
+        table.add_column("same", justify="right")
+        table.add_column("failures and why", overflow="fold", max_width=44)
+        for name in dict.fromkeys(r.source for r in self.results):
+            rs = self.for_source(name)
+            bad = [r for r in rs if r.status in {"failed", "unreachable"}]
+            reasons = dict.fromkeys(_reason(r) for r in bad)
+            why = "; ".join(clean_terminal(x, 90) for x in list(reasons)[:3])
+            if len(reasons) > 3:
+                why += f"; +{len(reasons) - 3} more"
+            table.add_row(
+                name,
+                str(sum(r.rows for r in rs)),
+                str(sum(r.status == "ok" for r in rs)),
+                str(sum(r.status == "unchanged" for r in rs)),
+                f"{len(bad)}: {why}" if bad else "0",
+            )
+        return table
+
+
+def _reason(result: RunResult) -> str:
+    """The why of a failure without the URL or file it happened to (the log line has those)."""
+    text = result.message
+    origin = result.origin
+    if origin and text.startswith(origin):
+        text = text[len(origin) :].lstrip(": ")
+    return f"{result.status}: {text}" if result.status == "unreachable" else text
+
+
+def selected_sources(names: Iterable[str] | None) -> list[Source]:
+    names = list(names or [])
+    return [registry.get(n) for n in names] if names else list(registry.SOURCES.values())
+
+
+def ingest(
+    paths: Paths,
+    sources: list[Source],
+    live: bool = True,
+    offline: bool = False,
+    captures_dir: Path | None = None,
+    client: HttpClient | None = None,
+    quiet: bool = False,
+) -> IngestSummary:
+    """Ingest each source in turn; a source's failure is recorded and the next one goes on.
+
+    live: fetch the source's URLs. offline: replay the newest stored capture per origin.
+    captures_dir: also load every saved capture of the source found there.
+    """
+    summary = IngestSummary()
+    client = client or HttpClient()
+    with (
+        Ingestor(paths, list(registry.SOURCES.values())) as ingestor,
+        Progress(
+            TextColumn("{task.description:<14}"),
+            BarColumn(bar_width=24),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=quiet,
+        ) as progress,
+    ):
+        for source in sources:
+            steps = (len(source.live_urls) if live else 0) + (1 if offline else 0)
+            files = (
+                sorted({p for g in source.capture_globs for p in captures_dir.glob(g) if p.is_file()})
+                if captures_dir and captures_dir.is_dir()
+                else []
+            )
+            task = progress.add_task(source.name, total=steps + len(files))
+            results: list[RunResult] = []
+            if live:
+                for url in source.live_urls:
+                    results.append(ingestor.ingest_url(source, url, client))
+                    progress.advance(task)
+            if offline or (live and any(r.status == "unreachable" for r in results)):
+                results.extend(ingestor.ingest_offline(source))
+                progress.advance(task)
+            for path in files:
+                results.append(ingestor.ingest_file(source, path))
+                progress.advance(task)
+            for r in results:
+                if r.status in {"failed", "unreachable"} and not quiet:
+                    console.print(r.line, markup=False)
+            summary.results.extend(results)
+    return summary
+
+
+def ensure_raw(paths: Paths) -> None:
+    """Create every raw table (empty) so staging views compile before any source was reached."""
+    con = connect(paths.db)
+    try:
+        ensure_tables(con, list(registry.SOURCES.values()))
+    finally:
+        con.close()
+
+
+def build(paths: Paths, select: list[str] | None = None) -> DbtOutcome:
+    """`dbt build` (seeds, models, tests) against this data directory's database."""
+    ensure_raw(paths)
+    args = ["build"]
+    if select:
+        args += ["--select", *select]
+    with console.status("dbt build: seeds, models and tests...", spinner="dots"):
+        outcome = run_dbt(args, paths)
+    return outcome

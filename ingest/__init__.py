@@ -1,0 +1,1 @@
+"""Ingest: fetch or read a capture, store it byte-for-byte, parse it, load it in one transaction."""

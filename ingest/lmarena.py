@@ -1,0 +1,399 @@
+"""LMArena (formerly Chatbot Arena): scores with their intervals, and model metadata.
+
+Five real shapes exist and all are detected from the content:
+- the saved leaderboard page, whose `window.gradio_config` JSON holds the tables;
+- the CSV table export (rank, model, arena_score, 95_pct_ci, votes, organization, ...);
+- LMArena's published JSON `{category: {model: {rating, rating_q025, rating_q975}}}`;
+- the metadata tables that carry organisation and licence (a CSV keyed by `key`,
+  and the catalog's scatterplot JSON list);
+- the Elo history CSV (one row per date, one column per model, 0 = absent).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from typing import Any, ClassVar
+
+from ingest.base import (
+    CaptureMeta,
+    IngestError,
+    Parsed,
+    Record,
+    Source,
+    build_records,
+    decode_text,
+    drop_exact_duplicates,
+    parse_float,
+)
+
+
+class LMArenaScore(Record):
+    """One model's score in one category of one leaderboard snapshot."""
+
+    model_key: str
+    display_name: str
+    category: str
+    style_control: bool
+    score: float
+    score_low: float | None = None
+    score_high: float | None = None
+    votes: int | None = None
+    rank: int | None = None
+    rank_style_control: int | None = None
+    organization: str | None = None
+    license: str | None = None
+    snapshot_date: date
+    capture_format: str
+
+
+class LMArenaModel(Record):
+    """Metadata for a model as LMArena lists it: who made it and under what licence."""
+
+    model_key: str
+    display_name: str
+    organization: str | None = None
+    license: str | None = None
+    knowledge_cutoff: str | None = None
+    link: str | None = None
+    input_price_per_mtok: float | None = None
+    output_price_per_mtok: float | None = None
+    capture_format: str
+
+
+_TAG = re.compile(r"<[^>]+>")
+_MD_LINK = re.compile(r"^\[(?P<name>[^\]]+)\]\((?P<url>[^)]*)\)$")
+_HREF = re.compile(r'href="(?P<url>[^"]*)"')
+_CI = re.compile(r"^\s*\+\s*(?P<plus>[\d.]+)\s*/\s*-\s*(?P<minus>[\d.]+)\s*$")
+_LAST_UPDATED = re.compile(r"Last updated:\s*(\d{4}-\d{2}-\d{2})")
+_TAB_CATEGORY = {
+    "language": "text",
+    "text": "text",
+    "vision": "vision",
+    "text-to-image": "text_to_image",
+    "copilot arena": "copilot",
+    "webdev": "webdev",
+}
+
+
+def _name_and_link(cell: object) -> tuple[str, str | None]:
+    text = str(cell or "").strip()
+    if match := _MD_LINK.match(text):
+        return match["name"].strip(), match["url"] or None
+    href = _HREF.search(text)
+    return _TAG.sub("", text).strip(), href["url"] if href else None
+
+
+def _interval(score: float, ci: object) -> tuple[float | None, float | None]:
+    match = _CI.match(str(ci or ""))
+    if not match:
+        return None, None
+    return score - float(match["minus"]), score + float(match["plus"])
+
+
+def _int(value: object) -> int | None:
+    number = parse_float(value)
+    return None if number is None else int(number)
+
+
+def _key(name: str) -> str:
+    return name.strip().lower()
+
+
+class LMArenaSource(Source):
+    name: ClassVar[str] = "lmarena"
+    description: ClassVar[str] = "LMArena text/vision leaderboards: Arena score, 95% interval, votes"
+    live_urls: ClassVar[tuple[str, ...]] = (
+        "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json",
+        "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text-style-control.json",
+        "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/scatterplot-data.json",
+    )
+    tables: ClassVar[dict[str, type[Record]]] = {
+        "lmarena_scores": LMArenaScore,
+        "lmarena_models": LMArenaModel,
+    }
+    capture_globs: ClassVar[tuple[str, ...]] = ("lmarena/*",)
+
+    def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
+        label = meta.filename or meta.origin
+        text = decode_text(content, label)
+        stripped = text.lstrip()
+        if "window.gradio_config" in text:
+            return self._parse_page(text, meta, label)
+        if stripped.startswith(("{", "[")):
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise IngestError(f"invalid JSON at line {exc.lineno} column {exc.colno} (truncated?)") from exc
+            if isinstance(data, dict):
+                return self._parse_catalog(data, meta, label)
+            if isinstance(data, list):
+                return self._parse_scatterplot(data, label)
+            raise IngestError("JSON is neither a leaderboard object nor a model list")
+        if stripped.startswith("<"):
+            raise IngestError("HTML without window.gradio_config: not an LMArena leaderboard page")
+        return self._parse_csv(text, meta, label)
+
+    # -- saved page --------------------------------------------------------------------------
+    def _parse_page(self, text: str, meta: CaptureMeta, label: str) -> Parsed:
+        start = text.index("window.gradio_config")
+        brace = text.find("{", start)
+        try:
+            config, _ = json.JSONDecoder().raw_decode(text[brace:])
+        except json.JSONDecodeError as exc:
+            raise IngestError(f"window.gradio_config is not valid JSON (truncated page?): {exc.msg}") from exc
+        components = {c.get("id"): c for c in config.get("components", [])}
+        snapshot = meta.capture_date
+        for comp in components.values():
+            value = str(comp.get("props", {}).get("value") or "")
+            if match := _LAST_UPDATED.search(value):
+                snapshot = date.fromisoformat(match[1])
+                break
+        rows: list[dict[str, Any]] = []
+
+        def walk(node: dict, tabs: list[str]) -> None:
+            comp = components.get(node.get("id"), {})
+            label_ = comp.get("props", {}).get("label") if comp.get("type") == "tabitem" else None
+            path = tabs + [label_] if label_ else tabs
+            if comp.get("type") == "dataframe":
+                rows.extend(self._page_table(comp, path, snapshot))
+            for child in node.get("children", []) or []:
+                walk(child, path)
+
+        walk(config.get("layout", {}), [])
+        if not rows:
+            raise IngestError("page has no Arena score table")
+        models = build_records(LMArenaModel, _models_from_scores(rows, "page"), label)
+        scores = build_records(LMArenaScore, rows, label)
+        return Parsed({"lmarena_scores": scores, "lmarena_models": models})
+
+    @staticmethod
+    def _page_table(comp: dict, tabs: list[str], snapshot: date) -> list[dict[str, Any]]:
+        value = comp.get("props", {}).get("value") or {}
+        headers = [str(h) for h in value.get("headers") or []]
+        if "Arena Score" not in headers or "Model" not in headers:
+            return []
+        tab = re.sub(r"[^\w\s-]", "", tabs[-1] if tabs else "").strip().lower()
+        category = _TAB_CATEGORY.get(tab, tab.replace(" ", "_") or "text")
+        col = {h: i for i, h in enumerate(headers)}
+        out = []
+        for cells in value.get("data") or []:
+            name, link = _name_and_link(cells[col["Model"]])
+            score = parse_float(cells[col["Arena Score"]])
+            if not name or score is None:
+                continue
+            low, high = _interval(score, cells[col["95% CI"]] if "95% CI" in col else None)
+            rank_col = next((h for h in headers if h.startswith("Rank") and "Style" not in h), None)
+            style_col = next((h for h in headers if "StyleCtrl" in h), None)
+            out.append(
+                {
+                    "model_key": _key(name),
+                    "display_name": name,
+                    "category": category,
+                    "style_control": False,
+                    "score": score,
+                    "score_low": low,
+                    "score_high": high,
+                    "votes": _int(cells[col["Votes"]]) if "Votes" in col else None,
+                    "rank": _int(cells[col[rank_col]]) if rank_col else None,
+                    "rank_style_control": _int(cells[col[style_col]]) if style_col else None,
+                    "organization": cells[col["Organization"]] if "Organization" in col else None,
+                    "license": cells[col["License"]] if "License" in col else None,
+                    "snapshot_date": snapshot,
+                    "capture_format": "page",
+                    "_link": link,
+                }
+            )
+        return out
+
+    # -- published JSON ----------------------------------------------------------------------
+    def _parse_catalog(self, data: dict, meta: CaptureMeta, label: str) -> Parsed:
+        style = "style" in (meta.filename or meta.origin).lower()
+        rows = []
+        for category, models in data.items():
+            if not isinstance(models, dict):
+                raise IngestError(f"category {category!r} is not an object of models")
+            for key, entry in models.items():
+                if not isinstance(entry, dict) or "rating" not in entry:
+                    raise IngestError(f"category {category!r} model {key!r}: no 'rating'")
+                rows.append(
+                    {
+                        "model_key": _key(key),
+                        "display_name": key,
+                        "category": "text" if category == "full" else category,
+                        "style_control": style,
+                        "score": entry.get("rating"),
+                        "score_low": entry.get("rating_q025"),
+                        "score_high": entry.get("rating_q975"),
+                        "snapshot_date": meta.capture_date,
+                        "capture_format": "json",
+                    }
+                )
+        if not rows:
+            raise IngestError("leaderboard JSON has no models")
+        return Parsed({"lmarena_scores": build_records(LMArenaScore, rows, label)})
+
+    @staticmethod
+    def _parse_scatterplot(data: list, label: str) -> Parsed:
+        rows = []
+        for item in data:
+            if not isinstance(item, dict) or "model_api_name" not in item:
+                raise IngestError("model list entries need 'model_api_name'")
+            rows.append(
+                {
+                    "model_key": _key(item["model_api_name"]),
+                    "display_name": item.get("name") or item["model_api_name"],
+                    "organization": item.get("organization"),
+                    "license": item.get("license"),
+                    "link": item.get("model_source"),
+                    "input_price_per_mtok": parse_float(item.get("input_token_price")),
+                    "output_price_per_mtok": parse_float(item.get("output_token_price")),
+                    "capture_format": "catalog_json",
+                }
+            )
+        return Parsed({"lmarena_models": build_records(LMArenaModel, rows, label)})
+
+    # -- CSV shapes --------------------------------------------------------------------------
+    def _parse_csv(self, text: str, meta: CaptureMeta, label: str) -> Parsed:
+        reader = csv.reader(io.StringIO(text))
+        try:
+            header = [h.strip() for h in next(reader)]
+            body = [r for r in reader if any(c.strip() for c in r)]
+        except csv.Error as exc:
+            raise IngestError(f"malformed CSV: {exc}") from exc
+        lower = [h.lower() for h in header]
+        if not body:
+            raise IngestError("CSV has a header but no rows")
+        bad = next((i for i, r in enumerate(body, 2) if len(r) != len(header)), None)
+        if bad is not None:
+            raise IngestError(f"CSV line {bad} has {len(body[bad - 2])} fields, header has {len(header)} (truncated?)")
+        if "arena_score" in lower and "model" in lower:
+            return self._table_csv(header, body, meta, label)
+        if lower[0] == "" and len(header) > 2:
+            return self._history_csv(header, body, label)
+        if "key" in lower and "organization" in lower:
+            return self._metadata_csv(header, body, label)
+        raise IngestError(
+            "unrecognised CSV columns (expected arena_score/model, key/Organization, or a date-by-model history): "
+            + ", ".join(header[:6])
+        )
+
+    @staticmethod
+    def _table_csv(header: list[str], body: list[list[str]], meta: CaptureMeta, label: str) -> Parsed:
+        col = {h.lower(): i for i, h in enumerate(header)}
+
+        def get(row: list[str], name: str) -> str | None:
+            return row[col[name]].strip() or None if name in col else None
+
+        rows = []
+        for r in body:
+            name = get(r, "model") or ""
+            raw_score = get(r, "arena_score")
+            try:
+                score = parse_float(raw_score)
+            except ValueError:
+                raise IngestError(f"{label}: model {name[:60]!r}: arena_score {raw_score!r} is not a number") from None
+            low, high = _interval(score or 0.0, get(r, "95_pct_ci"))
+            rows.append(
+                {
+                    "model_key": _key(name),
+                    "display_name": name,
+                    "category": "text",
+                    "style_control": False,
+                    "score": score,
+                    "score_low": low,
+                    "score_high": high,
+                    "votes": _int(get(r, "votes")),
+                    "rank": _int(get(r, "rank")),
+                    "rank_style_control": _int(get(r, "rank_stylectrl")),
+                    "organization": get(r, "organization"),
+                    "license": get(r, "license"),
+                    "snapshot_date": meta.capture_date,
+                    "capture_format": "csv",
+                    "_link": get(r, "url"),
+                    "_cutoff": get(r, "knowledge_cutoff"),
+                }
+            )
+        # The 2025-08-04 export lists Yi-34B-Chat twice, identical but for its row number.
+        rows = drop_exact_duplicates(
+            rows, ("model_key", "category", "style_control", "snapshot_date"), label, ignore=("rank",)
+        )
+        models = build_records(LMArenaModel, _models_from_scores(rows, "csv"), label)
+        scores = build_records(LMArenaScore, rows, label)
+        return Parsed({"lmarena_scores": scores, "lmarena_models": models})
+
+    @staticmethod
+    def _history_csv(header: list[str], body: list[list[str]], label: str) -> Parsed:
+        rows = []
+        for r in body:
+            try:
+                day = date.fromisoformat(r[0].strip()[:10])
+            except ValueError:
+                raise IngestError(f"history row date {r[0][:20]!r} is not YYYY-MM-DD") from None
+            for name, cell in zip(header[1:], r[1:], strict=True):
+                try:
+                    score = parse_float(cell)
+                except ValueError:
+                    raise IngestError(f"{day} {name[:60]!r}: score {cell[:20]!r} is not a number") from None
+                if score is None or score == 0.0:
+                    continue
+                rows.append(
+                    {
+                        "model_key": _key(name),
+                        "display_name": name,
+                        "category": "text",
+                        "style_control": False,
+                        "score": score,
+                        "snapshot_date": day,
+                        "capture_format": "history",
+                    }
+                )
+        return Parsed({"lmarena_scores": build_records(LMArenaScore, rows, label)})
+
+    @staticmethod
+    def _metadata_csv(header: list[str], body: list[list[str]], label: str) -> Parsed:
+        col = {h.lower(): i for i, h in enumerate(header)}
+        cutoff = next((h for h in col if h.startswith("knowledge cutoff")), None)
+
+        def get(row: list[str], name: str | None) -> str | None:
+            return (row[col[name]].strip() or None) if name in col else None
+
+        rows = [
+            {
+                "model_key": _key(get(r, "key") or ""),
+                "display_name": get(r, "model") or get(r, "key") or "",
+                "organization": get(r, "organization"),
+                "license": get(r, "license"),
+                "knowledge_cutoff": get(r, cutoff),
+                "link": get(r, "link"),
+                "capture_format": "metadata_csv",
+            }
+            for r in body
+        ]
+        rows = drop_exact_duplicates(rows, ("model_key",), label)
+        return Parsed({"lmarena_models": build_records(LMArenaModel, rows, label)})
+
+
+def _models_from_scores(rows: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:
+    """One metadata row per model named in a score table (organisation and licence come with it)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        seen.setdefault(
+            r["model_key"],
+            {
+                "model_key": r["model_key"],
+                "display_name": r["display_name"],
+                "organization": r.get("organization"),
+                "license": r.get("license"),
+                "knowledge_cutoff": r.get("_cutoff"),
+                "link": r.get("_link"),
+                "capture_format": fmt,
+            },
+        )
+    for r in rows:
+        r.pop("_link", None)
+        r.pop("_cutoff", None)
+    return list(seen.values())

@@ -1,0 +1,220 @@
+"""Load validated records into DuckDB's `raw` schema, one capture per transaction.
+
+Tables are derived from the pydantic record classes, so a record field is a raw
+column by construction. Every raw row carries the run and the capture that
+produced it, which is what lets staging pick snapshots and backtests filter by
+date.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ingest.base import IngestError, Parsed, Record, Source
+from ingest.captures import StoredCapture
+
+RUNS_DDL = """
+create table if not exists raw.ingest_runs (
+    run_id bigint primary key,
+    source varchar not null,
+    origin varchar not null,
+    capture_path varchar,
+    sha256 varchar,
+    captured_at timestamp,
+    started_at timestamp not null,
+    finished_at timestamp not null,
+    rows bigint not null,
+    status varchar not null,
+    error varchar
+)
+"""
+META_COLUMNS = {
+    "ingest_run_id": ("bigint", pa.int64()),
+    "capture_sha256": ("varchar", pa.string()),
+    "captured_at": ("timestamp", pa.timestamp("us")),
+}
+_TYPES: dict[type, tuple[str, pa.DataType]] = {
+    str: ("varchar", pa.string()),
+    int: ("bigint", pa.int64()),
+    float: ("double", pa.float64()),
+    bool: ("boolean", pa.bool_()),
+    date: ("date", pa.date32()),
+    datetime: ("timestamp", pa.timestamp("us")),
+}
+
+
+class DatabaseLockedError(Exception):
+    """Another process holds the DuckDB file; the message says which file and what to do."""
+
+
+def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database, turning DuckDB's lock error into one clear sentence."""
+    if read_only and not db_path.exists():
+        raise FileNotFoundError(f"{db_path}: no database yet; run `flop-tracker run` first")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            holder = str(exc).split("Conflicting lock is held in")[-1].strip() if "Conflicting" in str(exc) else ""
+            who = f" (held by {holder.split(' ')[0]} {holder.split('PID')[-1].strip(' )')})" if holder else ""
+            raise DatabaseLockedError(
+                f"{db_path} is in use by another process{who}; wait for it to finish and try again"
+            ) from exc
+        raise
+
+
+def _column_type(annotation: object) -> tuple[str, pa.DataType]:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and len(args) == 1:
+        annotation = args[0]
+    if annotation in _TYPES:
+        return _TYPES[annotation]
+    raise TypeError(f"unsupported record field type {annotation!r}")
+
+
+def table_columns(record: type[Record]) -> dict[str, tuple[str, pa.DataType]]:
+    """Raw columns of a record class: its fields, then the capture metadata."""
+    cols = {name: _column_type(f.annotation) for name, f in record.model_fields.items()}
+    cols.update(META_COLUMNS)
+    return cols
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """Create `raw` tables (and add columns a newer record class has) for these sources."""
+    con.execute("create schema if not exists raw")
+    con.execute(RUNS_DDL)
+    for source in sources:
+        for table, record in source.tables.items():
+            cols = table_columns(record)
+            ddl = ", ".join(f'"{c}" {t}' for c, (t, _) in cols.items())
+            con.execute(f"create table if not exists raw.{table} ({ddl})")
+            have = {
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ?",
+                    [table],
+                ).fetchall()
+            }
+            for c, (t, _) in cols.items():
+                if c not in have:
+                    con.execute(f'alter table raw.{table} add column "{c}" {t}')
+
+
+def _next_run_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select coalesce(max(run_id), 0) + 1 from raw.ingest_runs").fetchone()[0]
+
+
+def already_loaded(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> bool:
+    row = con.execute(
+        "select count(*) from raw.ingest_runs where source = ? and sha256 = ? and status = 'ok'",
+        [source, sha256],
+    ).fetchone()
+    return bool(row[0])
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    capture: StoredCapture,
+    parsed: Parsed,
+    started_at: datetime,
+) -> int:
+    """Insert every table of `parsed` and its run row atomically. Returns rows loaded.
+
+    Raises if anything fails; the transaction is rolled back so no partial rows remain.
+    """
+    con.execute("begin transaction")
+    try:
+        run_id = _next_run_id(con)
+        captured_at = capture.meta.captured_at.replace(tzinfo=None)
+        for table, rows in parsed.tables.items():
+            if not rows:
+                continue
+            record = source.tables[table]
+            cols = table_columns(record)
+            field_names = list(record.model_fields)
+            data = {name: [getattr(r, name) for r in rows] for name in field_names}
+            data["ingest_run_id"] = [run_id] * len(rows)
+            data["capture_sha256"] = [capture.sha256] * len(rows)
+            data["captured_at"] = [captured_at] * len(rows)
+            schema = pa.schema([(c, arrow) for c, (_, arrow) in cols.items()])
+            incoming = pa.Table.from_pydict(data, schema=schema)
+            con.register("incoming_rows", incoming)
+            try:
+                names = ", ".join(f'"{c}"' for c in cols)
+                con.execute(f"insert into raw.{table} ({names}) select {names} from incoming_rows")
+            finally:
+                con.unregister("incoming_rows")
+        con.execute(
+            "insert into raw.ingest_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', null)",
+            [
+                run_id,
+                source.name,
+                capture.meta.origin,
+                str(capture.path),
+                capture.sha256,
+                captured_at,
+                started_at,
+                _now(),
+                parsed.row_count,
+            ],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return parsed.row_count
+
+
+def record_failure(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    origin: str,
+    error: str,
+    started_at: datetime,
+    capture: StoredCapture | None = None,
+) -> None:
+    """A `failed` run row, in its own transaction, with no data rows."""
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            "insert into raw.ingest_runs values (?, ?, ?, ?, ?, ?, ?, ?, 0, 'failed', ?)",
+            [
+                _next_run_id(con),
+                source,
+                origin,
+                str(capture.path) if capture else None,
+                capture.sha256 if capture else None,
+                capture.meta.captured_at.replace(tzinfo=None) if capture else None,
+                started_at,
+                _now(),
+                error,
+            ],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+__all__ = [
+    "DatabaseLockedError",
+    "IngestError",
+    "already_loaded",
+    "connect",
+    "ensure_tables",
+    "load",
+    "record_failure",
+]

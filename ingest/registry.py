@@ -1,0 +1,17 @@
+"""The sources flop-tracker knows, by name. Adding a source means adding it here."""
+
+from __future__ import annotations
+
+from ingest.base import Source
+from ingest.epoch import EpochSource
+from ingest.lmarena import LMArenaSource
+
+SOURCES: dict[str, Source] = {s.name: s for s in (LMArenaSource(), EpochSource())}
+
+
+def get(name: str) -> Source:
+    try:
+        return SOURCES[name]
+    except KeyError:
+        known = ", ".join(sorted(SOURCES))
+        raise KeyError(f"unknown source {name!r}; known sources: {known}") from None

@@ -1,0 +1,35 @@
+"""Shared pytest fixtures: a throwaway data directory, and the real captures in ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flop_tracker.config import PROJECT_ROOT, Paths
+
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real captures beside the project; tests that need them skip, saying why, when absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real captures not found at {SHARED_DATA} (the shared data folder is absent)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data directory for this test, also exported so dbt and subcommands use it."""
+    path = tmp_path / "data"
+    path.mkdir()
+    monkeypatch.setenv("FLOP_TRACKER_DATA_DIR", str(path))
+    monkeypatch.delenv("FLOP_TRACKER_DB", raising=False)
+    return path
+
+
+@pytest.fixture
+def paths(data_dir: Path) -> Paths:
+    return Paths(data_dir)

@@ -36,6 +36,22 @@ def dbt_env(paths: Paths) -> dict[str, str]:
     }
 
 
+def release_database() -> None:
+    """Close the DuckDB handle dbt-duckdb keeps open after an in-process run.
+
+    dbt-duckdb caches its connection for the life of the process; left open, it
+    blocks every later reader or writer of the same file (DuckDB allows one writer).
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # pragma: no cover - dbt-duckdb is a dependency
+        return
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
 def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
     """Invoke `dbt <args>` with this project's profile and the data directory's database."""
     os.environ.update(dbt_env(paths))
@@ -57,6 +73,7 @@ def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
         result = dbtRunner().invoke(full)
     finally:
         os.chdir(cwd)
+        release_database()
     outcome = DbtOutcome(success=bool(result.success))
     if result.exception is not None:
         outcome.error = str(result.exception).strip().splitlines()[0] if str(result.exception).strip() else ""

@@ -65,17 +65,17 @@ class Source:
         raise NotImplementedError
 
 
-def decode_text(content: bytes, what: str = "file") -> str:
+def decode_text(content: bytes) -> str:
     """Decode UTF-8 (BOM tolerated) or fail with a one-line reason."""
     if not content.strip():
-        raise IngestError(f"{what} is empty")
+        raise IngestError("file is empty")
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{what} is not UTF-8 (byte 0x{content[exc.start]:02x} at offset {exc.start})") from exc
+        raise IngestError(f"not UTF-8 (byte 0x{content[exc.start]:02x} at offset {exc.start})") from exc
 
 
-def build_records(cls: type[Record], rows: Iterable[dict], what: str) -> list[Record]:
+def build_records(cls: type[Record], rows: Iterable[dict]) -> list[Record]:
     """Validate dicts into records, turning the first failure into a one-line error."""
     out: list[Record] = []
     for index, row in enumerate(rows, start=1):
@@ -86,13 +86,11 @@ def build_records(cls: type[Record], rows: Iterable[dict], what: str) -> list[Re
             loc = ".".join(str(p) for p in err["loc"]) or "row"
             name = row.get("model_name") or row.get("model") or ""
             label = f" ({str(name)[:60]!r})" if name else ""
-            raise IngestError(f"{what} row {index}{label}: field {loc}: {err['msg']}") from exc
+            raise IngestError(f"row {index}{label}: field {loc}: {err['msg']}") from exc
     return out
 
 
-def drop_exact_duplicates(
-    rows: list[dict], key: tuple[str, ...], what: str, ignore: tuple[str, ...] = ()
-) -> list[dict]:
+def drop_exact_duplicates(rows: list[dict], key: tuple[str, ...], ignore: tuple[str, ...] = ()) -> list[dict]:
     """Collapse rows repeated verbatim (real exports do this); refuse a key seen with other values.
 
     A model listed twice with the same values is one observation; listed twice with
@@ -107,7 +105,7 @@ def drop_exact_duplicates(
                 f: v for f, v in row.items() if f not in ignore
             }:
                 name = row.get("display_name") or row.get("model_name") or k
-                raise IngestError(f"{what}: model {str(name)[:60]!r} appears twice with different values")
+                raise IngestError(f"model {str(name)[:60]!r} appears twice with different values")
             continue
         seen[k] = row
         out.append(row)

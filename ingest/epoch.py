@@ -115,8 +115,7 @@ class EpochSource(Source):
     capture_globs: ClassVar[tuple[str, ...]] = ("epoch/*.csv",)
 
     def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
-        label = meta.filename or meta.origin
-        text = decode_text(content, label)
+        text = decode_text(content)
         if text.lstrip().startswith(("<", "{", "[")):
             raise IngestError("expected an Epoch CSV export, got HTML or JSON")
         try:
@@ -161,4 +160,4 @@ class EpochSource(Source):
                     f"line {line} ({name[:60]!r}): Publication date {r.get('Publication date')!r} is not a date"
                 ) from None
             rows.append(row)
-        return Parsed({"epoch_models": build_records(EpochModel, rows, label)})
+        return Parsed({"epoch_models": build_records(EpochModel, rows)})

@@ -118,27 +118,26 @@ class LMArenaSource(Source):
     capture_globs: ClassVar[tuple[str, ...]] = ("lmarena/*",)
 
     def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
-        label = meta.filename or meta.origin
-        text = decode_text(content, label)
+        text = decode_text(content)
         stripped = text.lstrip()
         if "window.gradio_config" in text:
-            return self._parse_page(text, meta, label)
+            return self._parse_page(text, meta)
         if stripped.startswith(("{", "[")):
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise IngestError(f"invalid JSON at line {exc.lineno} column {exc.colno} (truncated?)") from exc
             if isinstance(data, dict):
-                return self._parse_catalog(data, meta, label)
+                return self._parse_catalog(data, meta)
             if isinstance(data, list):
-                return self._parse_scatterplot(data, label)
+                return self._parse_scatterplot(data)
             raise IngestError("JSON is neither a leaderboard object nor a model list")
         if stripped.startswith("<"):
             raise IngestError("HTML without window.gradio_config: not an LMArena leaderboard page")
-        return self._parse_csv(text, meta, label)
+        return self._parse_csv(text, meta)
 
     # -- saved page --------------------------------------------------------------------------
-    def _parse_page(self, text: str, meta: CaptureMeta, label: str) -> Parsed:
+    def _parse_page(self, text: str, meta: CaptureMeta) -> Parsed:
         start = text.index("window.gradio_config")
         brace = text.find("{", start)
         try:
@@ -166,8 +165,8 @@ class LMArenaSource(Source):
         walk(config.get("layout", {}), [])
         if not rows:
             raise IngestError("page has no Arena score table")
-        models = build_records(LMArenaModel, _models_from_scores(rows, "page"), label)
-        scores = build_records(LMArenaScore, rows, label)
+        models = build_records(LMArenaModel, _models_from_scores(rows, "page"))
+        scores = build_records(LMArenaScore, rows)
         return Parsed({"lmarena_scores": scores, "lmarena_models": models})
 
     @staticmethod
@@ -210,7 +209,7 @@ class LMArenaSource(Source):
         return out
 
     # -- published JSON ----------------------------------------------------------------------
-    def _parse_catalog(self, data: dict, meta: CaptureMeta, label: str) -> Parsed:
+    def _parse_catalog(self, data: dict, meta: CaptureMeta) -> Parsed:
         style = "style" in (meta.filename or meta.origin).lower()
         rows = []
         for category, models in data.items():
@@ -234,10 +233,10 @@ class LMArenaSource(Source):
                 )
         if not rows:
             raise IngestError("leaderboard JSON has no models")
-        return Parsed({"lmarena_scores": build_records(LMArenaScore, rows, label)})
+        return Parsed({"lmarena_scores": build_records(LMArenaScore, rows)})
 
     @staticmethod
-    def _parse_scatterplot(data: list, label: str) -> Parsed:
+    def _parse_scatterplot(data: list) -> Parsed:
         rows = []
         for item in data:
             if not isinstance(item, dict) or "model_api_name" not in item:
@@ -254,10 +253,10 @@ class LMArenaSource(Source):
                     "capture_format": "catalog_json",
                 }
             )
-        return Parsed({"lmarena_models": build_records(LMArenaModel, rows, label)})
+        return Parsed({"lmarena_models": build_records(LMArenaModel, rows)})
 
     # -- CSV shapes --------------------------------------------------------------------------
-    def _parse_csv(self, text: str, meta: CaptureMeta, label: str) -> Parsed:
+    def _parse_csv(self, text: str, meta: CaptureMeta) -> Parsed:
         reader = csv.reader(io.StringIO(text))
         try:
             header = [h.strip() for h in next(reader)]
@@ -271,18 +270,18 @@ class LMArenaSource(Source):
         if bad is not None:
             raise IngestError(f"CSV line {bad} has {len(body[bad - 2])} fields, header has {len(header)} (truncated?)")
         if "arena_score" in lower and "model" in lower:
-            return self._table_csv(header, body, meta, label)
+            return self._table_csv(header, body, meta)
         if lower[0] == "" and len(header) > 2:
-            return self._history_csv(header, body, label)
+            return self._history_csv(header, body)
         if "key" in lower and "organization" in lower:
-            return self._metadata_csv(header, body, label)
+            return self._metadata_csv(header, body)
         raise IngestError(
             "unrecognised CSV columns (expected arena_score/model, key/Organization, or a date-by-model history): "
             + ", ".join(header[:6])
         )
 
     @staticmethod
-    def _table_csv(header: list[str], body: list[list[str]], meta: CaptureMeta, label: str) -> Parsed:
+    def _table_csv(header: list[str], body: list[list[str]], meta: CaptureMeta) -> Parsed:
         col = {h.lower(): i for i, h in enumerate(header)}
 
         def get(row: list[str], name: str) -> str | None:
@@ -295,7 +294,7 @@ class LMArenaSource(Source):
             try:
                 score = parse_float(raw_score)
             except ValueError:
-                raise IngestError(f"{label}: model {name[:60]!r}: arena_score {raw_score!r} is not a number") from None
+                raise IngestError(f"model {name[:60]!r}: arena_score {raw_score!r} is not a number") from None
             low, high = _interval(score or 0.0, get(r, "95_pct_ci"))
             rows.append(
                 {
@@ -319,14 +318,14 @@ class LMArenaSource(Source):
             )
         # The 2025-08-04 export lists Yi-34B-Chat twice, identical but for its row number.
         rows = drop_exact_duplicates(
-            rows, ("model_key", "category", "style_control", "snapshot_date"), label, ignore=("rank",)
+            rows, ("model_key", "category", "style_control", "snapshot_date"), ignore=("rank",)
         )
-        models = build_records(LMArenaModel, _models_from_scores(rows, "csv"), label)
-        scores = build_records(LMArenaScore, rows, label)
+        models = build_records(LMArenaModel, _models_from_scores(rows, "csv"))
+        scores = build_records(LMArenaScore, rows)
         return Parsed({"lmarena_scores": scores, "lmarena_models": models})
 
     @staticmethod
-    def _history_csv(header: list[str], body: list[list[str]], label: str) -> Parsed:
+    def _history_csv(header: list[str], body: list[list[str]]) -> Parsed:
         rows = []
         for r in body:
             try:
@@ -351,10 +350,10 @@ class LMArenaSource(Source):
                         "capture_format": "history",
                     }
                 )
-        return Parsed({"lmarena_scores": build_records(LMArenaScore, rows, label)})
+        return Parsed({"lmarena_scores": build_records(LMArenaScore, rows)})
 
     @staticmethod
-    def _metadata_csv(header: list[str], body: list[list[str]], label: str) -> Parsed:
+    def _metadata_csv(header: list[str], body: list[list[str]]) -> Parsed:
         col = {h.lower(): i for i, h in enumerate(header)}
         cutoff = next((h for h in col if h.startswith("knowledge cutoff")), None)
 
@@ -373,8 +372,8 @@ class LMArenaSource(Source):
             }
             for r in body
         ]
-        rows = drop_exact_duplicates(rows, ("model_key",), label)
-        return Parsed({"lmarena_models": build_records(LMArenaModel, rows, label)})
+        rows = drop_exact_duplicates(rows, ("model_key",))
+        return Parsed({"lmarena_models": build_records(LMArenaModel, rows)})
 
 
 def _models_from_scores(rows: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:

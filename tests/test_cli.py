@@ -1,0 +1,46 @@
+"""The console script as a person uses it: help that lists every command, and the main job end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flop_tracker.cli import build_parser, main
+from tests.conftest import FIXTURES
+
+
+def test_help_lists_commands_and_the_previous_systems_names(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for name in ("ingest", "build", "run", "collect-all", "refresh-dataset", "estimate-flops"):
+        assert name in out
+
+
+def test_aliases_reach_the_same_commands():
+    parser = build_parser()
+    assert parser.parse_args(["collect-all"]).func is parser.parse_args(["ingest"]).func
+    assert parser.parse_args(["refresh-dataset"]).func is parser.parse_args(["build"]).func
+    assert parser.parse_args(["estimate-flops", "--update"]).func is parser.parse_args(["build"]).func
+
+
+@pytest.mark.dbt
+def test_run_offline_from_saved_captures_builds(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    captures = tmp_path / "captures"
+    (captures / "lmarena").mkdir(parents=True)
+    (captures / "epoch").mkdir()
+    for f in ("mini_page.html", "mini_table.csv"):
+        (captures / "lmarena" / f).write_bytes((FIXTURES / "lmarena" / f).read_bytes())
+    (captures / "epoch" / "mini_epoch.csv").write_bytes((FIXTURES / "epoch" / "mini_epoch.csv").read_bytes())
+    code = main(["run", "--offline", "--captures", str(captures), "--data-dir", str(data_dir)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "build ok" in out
+    con = duckdb.connect(str(data_dir / "tracker.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from staging.stg_lmarena__scores").fetchone()[0] == 6
+        assert con.execute("select count(*) from staging.stg_epoch__models").fetchone()[0] == 3
+    finally:
+        con.close()

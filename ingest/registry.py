@@ -5,8 +5,9 @@ from __future__ import annotations
 from ingest.base import Source
 from ingest.epoch import EpochSource
 from ingest.lmarena import LMArenaSource
+from ingest.previous_system import PreviousSystemSource
 
-SOURCES: dict[str, Source] = {s.name: s for s in (LMArenaSource(), EpochSource())}
+SOURCES: dict[str, Source] = {s.name: s for s in (LMArenaSource(), EpochSource(), PreviousSystemSource())}
 
 
 def get(name: str) -> Source:

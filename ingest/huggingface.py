@@ -1,0 +1,399 @@
+"""Hugging Face Hub: exact parameter counts, architecture and expert counts of open-weight models.
+
+Shapes, detected from the content:
+- the Hub's model API document, `GET {base}/api/models/{repo_id}` (one model: `id`,
+  `safetensors.total` and `safetensors.parameters` per dtype, `config.architectures`,
+  `config.model_type`, `cardData`, ...), or a listing of such documents;
+- the offline copy `hf_models_param_counts_*.json` (llmfit's list of models: `name`,
+  `parameters_raw`, `architecture` = the config's model_type, and for MoE models
+  `num_experts`, `active_experts`, `active_parameters`).
+
+There is no single live URL: `fetch_models` fetches the API document of the repositories
+the estimation stage names, and `ingest_models` stores and loads each one.
+
+Active parameters of a mixture-of-experts model (see `moe_active_parameters`):
+
+    active = total - (E - k) * L_moe * 3 * h * d_expert
+
+total is the safetensors count; E experts per MoE layer (num_local_experts, num_experts,
+n_routed_experts or moe_num_experts), k experts per token (num_experts_per_tok or moe_k),
+h hidden_size, d_expert moe_intermediate_size (else intermediate_size, which is what
+Mixtral-style configs use for the experts), and 3 the gate, up and down matrices of a gated
+(SwiGLU) expert. L_moe counts the layers that hold experts: num_hidden_layers plus any
+multi-token-prediction layers stored in the checkpoint (num_nextn_predict_layers), less the
+dense ones (first_k_dense_replace, moe_layer_freq, decoder_sparse_step, mlp_only_layers,
+interleave_moe_layer_step, or an explicit moe_layers list). Shared experts, attention,
+embeddings and routers are always active, so they stay in. Only inactive routed experts
+are subtracted, which keeps the result exact wherever the total is.
+
+Where a size is missing (the API document's `config` is a trimmed copy of config.json and
+usually lacks hidden_size), or the weights are packed by a quantisation method that makes
+the safetensors count differ from the parameter count (AWQ, GPTQ, bitsandbytes, mxfp4...),
+active stays null: nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+from ingest.base import (
+    CaptureMeta,
+    IngestError,
+    Parsed,
+    Record,
+    Source,
+    build_records,
+    decode_text,
+)
+from ingest.http import HttpClient
+from ingest.runner import Ingestor, RunResult
+
+HUB_BASE_URL = "https://huggingface.co"
+HUB_BASE_URL_ENV = "FLOP_TRACKER_HF_BASE_URL"
+_REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+EXPERT_COUNT_KEYS = ("num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts")
+EXPERTS_PER_TOKEN_KEYS = ("num_experts_per_tok", "moe_k", "num_experts_per_token")
+SHARED_EXPERT_KEYS = ("n_shared_experts", "num_shared_experts", "moe_num_shared_experts")
+# Quantisation methods whose safetensors hold one stored element per parameter (plus small
+# scale tensors); any other method packs several parameters per element.
+UNPACKED_QUANT = {"fp8", "fbgemm_fp8"}
+GATED_EXPERT_MATRICES = 3
+
+
+class HuggingFaceModel(Record):
+    """One repository as the Hub (or an offline copy of it) describes it."""
+
+    repo_id: str
+    author: str | None = None
+    total_parameters: int | None = None
+    parameters_by_dtype: str | None = None  # JSON object {dtype: count}, as the Hub gives it
+    main_dtype: str | None = None
+    architecture: str | None = None
+    model_type: str | None = None
+    is_moe: bool | None = None
+    num_experts: int | None = None
+    num_experts_per_token: int | None = None
+    num_shared_experts: int | None = None
+    expert_intermediate_size: int | None = None
+    hidden_size: int | None = None
+    num_hidden_layers: int | None = None
+    num_moe_layers: int | None = None
+    active_parameters: int | None = None
+    active_parameters_method: str | None = None
+    reported_active_parameters: int | None = None
+    context_length: int | None = None
+    quantization_method: str | None = None
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    license: str | None = None
+    base_models: str | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    created_at: datetime | None = None
+    last_modified: datetime | None = None
+    release_date: date | None = None
+    revision_sha: str | None = None
+    capture_format: str
+
+
+# -- fetching -----------------------------------------------------------------------------------
+def hub_base_url(base_url: str | None = None) -> str:
+    """The Hub to ask: the argument, else $FLOP_TRACKER_HF_BASE_URL, else huggingface.co."""
+    return (base_url or os.environ.get(HUB_BASE_URL_ENV) or HUB_BASE_URL).rstrip("/")
+
+
+def model_api_url(repo_id: str, base_url: str | None = None) -> str:
+    """`{base}/api/models/{owner}/{name}` for a repository id; refuses anything else."""
+    repo_id = repo_id.strip()
+    if not _REPO_ID.match(repo_id):
+        raise IngestError(f"{repo_id[:80]!r} is not a Hugging Face repository id (owner/name)")
+    return f"{hub_base_url(base_url)}/api/models/{quote(repo_id, safe='/')}"
+
+
+@dataclass(frozen=True)
+class FetchedModel:
+    """The API document of one repository, or why it could not be had."""
+
+    repo_id: str
+    url: str
+    content: bytes | None = None
+    error: str | None = None
+
+
+def fetch_models(repo_ids: Iterable[str], client: HttpClient, base_url: str | None = None) -> list[FetchedModel]:
+    """GET the API document of each repository; one failure never stops the others."""
+    out = []
+    for repo_id in dict.fromkeys(r.strip() for r in repo_ids):
+        try:
+            url = model_api_url(repo_id, base_url)
+        except IngestError as exc:
+            out.append(FetchedModel(repo_id, "", error=str(exc)))
+            continue
+        try:
+            out.append(FetchedModel(repo_id, url, content=client.get(url)))
+        except IngestError as exc:
+            out.append(FetchedModel(repo_id, url, error=str(exc)))
+    return out
+
+
+def ingest_models(
+    ingestor: Ingestor, repo_ids: Iterable[str], client: HttpClient, base_url: str | None = None
+) -> list[RunResult]:
+    """Fetch, store and load the API document of each repository; each is its own capture and run."""
+    source = HuggingFaceSource()
+    results = []
+    for repo_id in dict.fromkeys(r.strip() for r in repo_ids):
+        try:
+            url = model_api_url(repo_id, base_url)
+        except IngestError as exc:  # nothing was fetched, so there is no run to record
+            results.append(RunResult(source.name, repo_id, "failed", 0, str(exc)))
+            continue
+        results.append(ingestor.ingest_url(source, url, client))
+    return results
+
+
+# -- the active-parameter formula ---------------------------------------------------------------
+def _int(value: object) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _first_int(config: dict, keys: Iterable[str]) -> int | None:
+    for key in keys:
+        value = _int(config.get(key))
+        if value is not None:
+            return value
+    return None
+
+
+def flatten_config(config: dict | None) -> dict:
+    """Top-level config with a multimodal model's `text_config` sizes filled in beneath it."""
+    config = dict(config or {})
+    text = config.get("text_config")
+    if isinstance(text, dict):
+        for key, value in text.items():
+            config.setdefault(key, value)
+    return config
+
+
+def moe_layer_count(config: dict) -> int | None:
+    """How many layers hold routed experts, from the config's layout keys; None if unknown."""
+    layers = _int(config.get("num_hidden_layers"))
+    if layers is None:
+        return None
+    extra = _int(config.get("num_nextn_predict_layers")) or 0
+    explicit = config.get("moe_layers")
+    if isinstance(explicit, list) and all(isinstance(i, int) for i in explicit):
+        return len(set(explicit)) + extra
+    first_dense = _int(config.get("first_k_dense_replace")) or 0
+    freq = _int(config.get("moe_layer_freq")) or 1
+    step = _int(config.get("decoder_sparse_step")) or 1
+    interleave = _int(config.get("interleave_moe_layer_step")) or 1
+    mlp_only = set(config.get("mlp_only_layers") or [])
+    count = sum(
+        1
+        for i in range(layers)
+        if i >= first_dense
+        and i % freq == 0
+        and (i + 1) % step == 0
+        and (i + 1) % interleave == 0
+        and i not in mlp_only
+    )
+    # A multi-token-prediction layer (DeepSeek-V3) is a full MoE decoder layer stored with the weights.
+    return count + extra
+
+
+def moe_active_parameters(total: int | None, config: dict) -> tuple[int | None, int | None]:
+    """(active parameters, MoE layer count) by the formula in the module docstring; None where unknown."""
+    experts = _first_int(config, EXPERT_COUNT_KEYS)
+    per_token = _first_int(config, EXPERTS_PER_TOKEN_KEYS)
+    hidden = _int(config.get("hidden_size"))
+    width = _int(config.get("moe_intermediate_size")) or _int(config.get("intermediate_size"))
+    moe_layers = moe_layer_count(config)
+    if None in (total, experts, per_token, hidden, width, moe_layers) or not experts or per_token > experts:
+        return None, moe_layers
+    inactive = (experts - per_token) * moe_layers * GATED_EXPERT_MATRICES * hidden * width
+    active = total - inactive
+    if not 0 < active <= total:
+        return None, moe_layers  # sizes and total disagree (e.g. a partial checkpoint): refuse to guess
+    return active, moe_layers
+
+
+# -- parsing ------------------------------------------------------------------------------------
+def _datetime(value: object) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        raise IngestError(f"timestamp {str(value)[:30]!r} is not ISO 8601") from None
+
+
+def _license(doc: dict) -> str | None:
+    card = doc.get("cardData") or {}
+    if isinstance(card.get("license"), str):
+        return card["license"]
+    for tag in doc.get("tags") or []:
+        if isinstance(tag, str) and tag.startswith("license:"):
+            return tag.split(":", 1)[1]
+    return None
+
+
+def _base_models(doc: dict) -> str | None:
+    value = (doc.get("cardData") or {}).get("base_model")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value:
+        return ", ".join(str(v) for v in value)
+    return None
+
+
+def api_row(doc: dict) -> dict[str, Any]:
+    """One Hub API model document as a record dict (the parser for a single document)."""
+    repo_id = str(doc.get("id") or doc.get("modelId") or "").strip()
+    if not repo_id:
+        raise IngestError("API document has no 'id'")
+    safetensors = doc.get("safetensors") or {}
+    by_dtype = safetensors.get("parameters") if isinstance(safetensors, dict) else None
+    by_dtype = {str(k): int(v) for k, v in by_dtype.items() if _int(v) is not None} if by_dtype else {}
+    total = _int(safetensors.get("total")) if isinstance(safetensors, dict) else None
+    if total is None and by_dtype:
+        total = sum(by_dtype.values())
+    config = flatten_config(doc.get("config"))
+    architectures = config.get("architectures") or []
+    quant = config.get("quantization_config") or {}
+    quant_method = str(quant.get("quant_method")).lower() if isinstance(quant, dict) and quant else None
+    experts = _first_int(config, EXPERT_COUNT_KEYS)
+    hidden = _int(config.get("hidden_size"))
+    layers = _int(config.get("num_hidden_layers"))
+    full_config = hidden is not None and layers is not None
+    is_moe = True if experts and experts > 1 else (False if full_config else None)
+    active, moe_layers, method = None, None, None
+    if is_moe:
+        if quant_method is None or quant_method in UNPACKED_QUANT:
+            active, moe_layers = moe_active_parameters(total, config)
+        else:
+            moe_layers = moe_layer_count(config)
+        method = "expert_subtraction" if active is not None else None
+    elif is_moe is False and total is not None and (quant_method is None or quant_method in UNPACKED_QUANT):
+        active, method = total, "dense"
+    return {
+        "repo_id": repo_id,
+        "author": doc.get("author") or repo_id.split("/")[0],
+        "total_parameters": total,
+        "parameters_by_dtype": json.dumps(by_dtype, sort_keys=True) if by_dtype else None,
+        "main_dtype": max(by_dtype, key=lambda k: by_dtype[k]) if by_dtype else None,
+        "architecture": str(architectures[0]) if isinstance(architectures, list) and architectures else None,
+        "model_type": config.get("model_type"),
+        "is_moe": is_moe,
+        "num_experts": experts,
+        "num_experts_per_token": _first_int(config, EXPERTS_PER_TOKEN_KEYS),
+        "num_shared_experts": _first_int(config, SHARED_EXPERT_KEYS),
+        "expert_intermediate_size": _int(config.get("moe_intermediate_size"))
+        or (_int(config.get("intermediate_size")) if is_moe else None),
+        "hidden_size": hidden,
+        "num_hidden_layers": layers,
+        "num_moe_layers": moe_layers if is_moe else None,
+        "active_parameters": active,
+        "active_parameters_method": method,
+        "context_length": _int(config.get("max_position_embeddings")),
+        "quantization_method": quant_method,
+        "pipeline_tag": doc.get("pipeline_tag"),
+        "library_name": doc.get("library_name"),
+        "license": _license(doc),
+        "base_models": _base_models(doc),
+        "downloads": _int(doc.get("downloads")),
+        "likes": _int(doc.get("likes")),
+        "created_at": _datetime(doc.get("createdAt")),
+        "last_modified": _datetime(doc.get("lastModified")),
+        "revision_sha": doc.get("sha"),
+        "capture_format": "hub_api",
+    }
+
+
+def llmfit_row(entry: dict, index: int) -> dict[str, Any]:
+    """One entry of llmfit's offline list. Its MoE flag is set only for models it recognised
+    (GLM-4.5 and DeepSeek-V3.2 carry none), so an absent flag is unknown, not dense."""
+    name = str(entry.get("name") or "").strip()
+    if not name:
+        raise IngestError(f"entry {index} has no 'name'")
+    total = entry.get("parameters_raw")
+    if _int(total) is None:
+        raise IngestError(f"model {name[:60]!r}: parameters_raw {str(total)[:20]!r} is not a whole number")
+    released = entry.get("release_date")
+    try:
+        release_date = date.fromisoformat(str(released)[:10]) if released else None
+    except ValueError:
+        raise IngestError(f"model {name[:60]!r}: release_date {str(released)[:20]!r} is not a date") from None
+    model_type = entry.get("architecture")
+    return {
+        "repo_id": name,
+        "author": name.split("/")[0] if "/" in name else None,  # llmfit's provider is a display name
+        "total_parameters": _int(total),
+        "model_type": None if model_type in (None, "", "unknown") else model_type,
+        "is_moe": True if entry.get("is_moe") else None,
+        "num_experts": _int(entry.get("num_experts")),
+        "num_experts_per_token": _int(entry.get("active_experts")),
+        "reported_active_parameters": _int(entry.get("active_parameters")),
+        "context_length": _int(entry.get("context_length")),
+        "pipeline_tag": None if entry.get("pipeline_tag") in (None, "unknown") else entry.get("pipeline_tag"),
+        "downloads": _int(entry.get("hf_downloads")),
+        "likes": _int(entry.get("hf_likes")),
+        "release_date": release_date,
+        "capture_format": "llmfit_json",
+    }
+
+
+class HuggingFaceSource(Source):
+    name: ClassVar[str] = "huggingface"
+    description: ClassVar[str] = "Hugging Face Hub: exact safetensors parameter counts, architecture, MoE experts"
+    live_urls: ClassVar[tuple[str, ...]] = ()  # per-repository: see fetch_models / ingest_models
+    tables: ClassVar[dict[str, type[Record]]] = {"huggingface_models": HuggingFaceModel}
+    capture_globs: ClassVar[tuple[str, ...]] = ("huggingface/*.json",)
+
+    def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
+        text = decode_text(content)
+        if not text.lstrip().startswith(("{", "[")):
+            raise IngestError("expected a Hugging Face API document or model list (JSON), got something else")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise IngestError(f"invalid JSON at line {exc.lineno} column {exc.colno} (truncated?)") from exc
+        if isinstance(data, dict):
+            if "error" in data and "id" not in data:
+                raise IngestError(f"the Hub answered with an error: {str(data['error'])[:120]}")
+            rows = [api_row(data)]
+        elif isinstance(data, list) and data and all(isinstance(e, dict) for e in data):
+            if all("parameters_raw" in e for e in data):
+                rows = [llmfit_row(e, i) for i, e in enumerate(data, start=1)]
+            elif all("id" in e or "modelId" in e for e in data):
+                rows = [api_row(e) for e in data]
+            else:
+                raise IngestError(
+                    "JSON list is neither Hub API documents ('id') nor a parameter list ('parameters_raw')"
+                )
+        elif isinstance(data, list) and not data:
+            raise IngestError("the JSON list is empty")
+        else:
+            raise IngestError("JSON is neither a Hub API model document nor a list of models")
+        seen: set[str] = set()
+        for row in rows:
+            if row["repo_id"] in seen:
+                raise IngestError(f"repository {row['repo_id'][:60]!r} appears twice")
+            seen.add(row["repo_id"])
+        return Parsed({"huggingface_models": build_records(HuggingFaceModel, rows)})

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from ingest.base import Source
 from ingest.epoch import EpochSource
+from ingest.lifearchitect import LifeArchitectSource
 from ingest.lmarena import LMArenaSource
 from ingest.previous_system import PreviousSystemSource
 
-SOURCES: dict[str, Source] = {s.name: s for s in (LMArenaSource(), EpochSource(), PreviousSystemSource())}
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        LMArenaSource(),
+        EpochSource(),
+        PreviousSystemSource(),
+        LifeArchitectSource(),
+    )
+}
 
 
 def get(name: str) -> Source:

@@ -1,0 +1,204 @@
+"""LifeArchitect.ai's models table: a secondary source of parameter and token counts.
+
+The table is a public Google Sheet (lifearchitect.ai/models-table) with one row
+per model: Lab, Parameters (B), Tokens trained (B), the Tokens:Params ratio,
+ALScore, MMLU/MMLU-Pro/GPQA, Announced (`Feb/2024`), Public? (a coloured
+circle), Arch (Dense/MoE/...). Its header cells span several lines, so columns
+are found by what their header starts with, not by exact text.
+
+Numbers are given in billions and are converted to counts here (70 -> 7e10).
+'TBA', '?', '-' and blanks mean unknown and load as null; any other cell that
+is not a number in a number column is an error naming the line, model and
+column, never a silent null. Blank rows and rows with nothing but a first cell
+(the export ends with an "About this sheet" note) are not models and are
+skipped. Its figures are the compiler's, often rounded or rumoured: they are
+evidence, not reference values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from ingest.base import CaptureMeta, IngestError, Parsed, Record, Source, build_records, decode_text
+
+
+class LifeArchitectModel(Record):
+    """One row of the models table."""
+
+    row_number: int
+    model_name: str
+    lab: str | None = None
+    parameters: float | None = None
+    training_tokens: float | None = None
+    tokens_per_parameter: float | None = None
+    alscore: float | None = None
+    mmlu: float | None = None
+    mmlu_pro: float | None = None
+    gpqa: float | None = None
+    training_dataset: str | None = None
+    announced_text: str | None = None
+    announced_month: date | None = None
+    public_status: str | None = None
+    availability: str | None = None
+    architecture: str | None = None
+    playground: str | None = None
+    paper_url: str | None = None
+    notes: str | None = None
+    snapshot_date: date
+
+
+# field -> test on the header with its whitespace collapsed (e.g. "Parameters (B)", "MMLU -Pro").
+COLUMNS: dict[str, Any] = {
+    "model_name": lambda h: h == "model",
+    "lab": lambda h: h == "lab",
+    "playground": lambda h: h.startswith("playground"),
+    "parameters": lambda h: h.startswith("parameters"),
+    "training_tokens": lambda h: h.startswith("tokens"),
+    "tokens_per_parameter": lambda h: h.startswith("ratio"),
+    "alscore": lambda h: h.startswith("alscore"),
+    "mmlu": lambda h: h == "mmlu",
+    "mmlu_pro": lambda h: h.replace(" ", "") == "mmlu-pro",
+    "gpqa": lambda h: h == "gpqa",
+    "training_dataset": lambda h: h.startswith("training dataset"),
+    "announced_text": lambda h: h.startswith("announced"),
+    "public_status": lambda h: h.startswith("public"),
+    "paper_url": lambda h: h.startswith("paper"),
+    "architecture": lambda h: h == "arch",
+    "notes": lambda h: h == "notes",
+}
+REQUIRED = ("model_name", "parameters", "training_tokens")
+BILLIONS = ("parameters", "training_tokens")
+PLAIN_NUMBERS = ("alscore", "mmlu", "mmlu_pro", "gpqa")
+UNKNOWN = {"", "tba", "?", "-", "–", "n/a", "unknown"}
+AVAILABILITY = {"🟢": "public", "🟡": "partial", "🔴": "not_public"}
+_MONTHS = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), start=1)}
+_ANNOUNCED = re.compile(r"^(?P<mon>[A-Za-z]{3})[a-z]*\s*/\s*(?P<year>(?:19|20)\d\d)$")
+_RATIO = re.compile(r"^(?P<n>[\d,]+(?:\.\d+)?)\s*:\s*1$")
+_YEAR_MONTH = re.compile(r"((?:19|20)\d\d)-(\d\d)(?:-(\d\d))?")
+
+
+def _norm(header: str) -> str:
+    return " ".join(header.split()).lower()
+
+
+def _decimal(text: str, where: str) -> Decimal | None:
+    cleaned = text.strip().replace(",", "")
+    if cleaned.lower() in UNKNOWN:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise IngestError(f"{where} {text.strip()[:30]!r} is not a number") from None
+    if not value.is_finite():
+        raise IngestError(f"{where} {text.strip()[:30]!r} is not a number")
+    return value
+
+
+def _snapshot(meta: CaptureMeta) -> date:
+    """The table's date from its file name (`models_table_2025-01.csv` is January 2025), else the capture's."""
+    match = _YEAR_MONTH.search(meta.filename or "")
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3] or 1))
+        except ValueError:
+            pass
+    return meta.capture_date
+
+
+class LifeArchitectSource(Source):
+    name: ClassVar[str] = "lifearchitect"
+    description: ClassVar[str] = "LifeArchitect.ai models table: parameters, tokens trained, architecture (secondary)"
+    live_urls: ClassVar[tuple[str, ...]] = (
+        # The public sheet behind https://lifearchitect.ai/models-table/, exported as CSV.
+        "https://docs.google.com/spreadsheets/d/1kc262HZSMAWI6FVsh0zJwbB-ooYvzhCHaHcNUiA0_hY/export?format=csv",
+    )
+    tables: ClassVar[dict[str, type[Record]]] = {"lifearchitect_models": LifeArchitectModel}
+    capture_globs: ClassVar[tuple[str, ...]] = ("lifearchitect/*.csv",)
+
+    def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
+        text = decode_text(content)
+        if text.lstrip().startswith(("<", "{", "[")):
+            raise IngestError("expected the LifeArchitect models table as CSV, got HTML or JSON")
+        # Keep each record's first physical line: header cells and notes span several lines.
+        table: list[list[str]] = []
+        lines: list[int] = []
+        reader = csv.reader(io.StringIO(text))
+        try:
+            previous = 0
+            for record in reader:
+                table.append(record)
+                lines.append(previous + 1)
+                previous = reader.line_num
+        except csv.Error as exc:
+            raise IngestError(f"malformed CSV at line {reader.line_num}: {exc}") from exc
+        # The sheet export may carry title rows above the header: the header is the row starting "Model".
+        start = next((i for i, r in enumerate(table[:20]) if r and _norm(r[0]) == "model"), None)
+        if start is None:
+            raise IngestError("no header row starting with 'Model': not the LifeArchitect models table")
+        header = [_norm(h) for h in table[start]]
+        index: dict[str, int] = {}
+        for field, test in COLUMNS.items():
+            found = [i for i, h in enumerate(header) if test(h)]
+            if len(found) > 1:
+                raise IngestError(f"two columns match {field!r}: {', '.join(header[i][:30] for i in found)}")
+            if found:
+                index[field] = found[0]
+        missing = [f for f in REQUIRED if f not in index]
+        if missing:
+            raise IngestError(f"missing column(s) {', '.join(missing)}: not the LifeArchitect models table")
+        snapshot = _snapshot(meta)
+        rows: list[dict[str, Any]] = []
+        for line, cells in zip(lines[start + 1 :], table[start + 1 :], strict=True):
+            if not any(c.strip() for c in cells[1:]):
+                # Blank rows, and rows with only a first cell: the export ends with a blank row and an
+                # "About this sheet" note, which describe no model.
+                continue
+            if len(cells) != len(header):
+                raise IngestError(f"line {line} has {len(cells)} fields, header has {len(header)} (truncated?)")
+            name = cells[index["model_name"]].strip()
+            if not name:
+                raise IngestError(f"line {line}: no Model")
+            rows.append(self._row(cells, index, line, name, len(rows) + 1, snapshot))
+        if not rows:
+            raise IngestError("CSV has a header but no rows")
+        return Parsed({"lifearchitect_models": build_records(LifeArchitectModel, rows)})
+
+    @staticmethod
+    def _row(cells: list[str], index: dict[str, int], line: int, name: str, number: int, snapshot: date) -> dict:
+        def cell(field: str) -> str:
+            return cells[index[field]].strip() if field in index else ""
+
+        where = f"line {line} ({name[:60]!r})"
+        row: dict[str, Any] = {"row_number": number, "model_name": name, "snapshot_date": snapshot}
+        for field in ("lab", "playground", "training_dataset", "architecture", "paper_url", "notes"):
+            row[field] = cell(field) or None
+        for field in BILLIONS:
+            value = _decimal(cell(field), f"{where}: {field.replace('_', ' ')} (B)")
+            row[field] = None if value is None else float(value * 1_000_000_000)
+        for field in PLAIN_NUMBERS:
+            value = _decimal(cell(field), f"{where}: {field}")
+            row[field] = None if value is None else float(value)
+        ratio = cell("tokens_per_parameter")
+        if ratio.lower() in UNKNOWN:
+            row["tokens_per_parameter"] = None
+        elif match := _RATIO.match(ratio):
+            row["tokens_per_parameter"] = float(match["n"].replace(",", ""))
+        else:
+            raise IngestError(f"{where}: Tokens:Params ratio {ratio[:30]!r} is not of the form N:1")
+        announced = cell("announced_text")
+        row["announced_text"] = announced or None
+        if announced.lower() in UNKNOWN:
+            row["announced_month"] = None
+        elif (match := _ANNOUNCED.match(announced)) and match["mon"].lower() in _MONTHS:
+            row["announced_month"] = date(int(match["year"]), _MONTHS[match["mon"].lower()], 1)
+        else:
+            raise IngestError(f"{where}: Announced {announced[:30]!r} is not Mon/YYYY or TBA")
+        status = cell("public_status")
+        row["public_status"] = status or None
+        row["availability"] = AVAILABILITY.get(status)
+        return row

@@ -1,0 +1,181 @@
+"""Artificial Analysis leaderboard export: one row per model and API provider.
+
+The table (as saved by a scraper of artificialanalysis.ai) gives, per provider serving a
+model, the Artificial Analysis Intelligence Index, the benchmark results behind it (as
+percentages, "87%"), prices ("$3.44" per million tokens), speed and latency. Benchmarks are
+the model's, so they repeat across its providers; the collapse to one row per model is done
+in SQL (int_artificial_analysis_scores_collapsed).
+
+Columns are found by name, with the parenthesised description ignored ("MMLU-Pro (Reasoning &
+Knowledge)" is MMLU-Pro), so a reordered or re-described export still loads. The model's
+creator is kept when the export has a creator column; the 2025-08-14 export has none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from typing import ClassVar
+
+from ingest.base import (
+    CaptureMeta,
+    IngestError,
+    Parsed,
+    Record,
+    Source,
+    build_records,
+    decode_text,
+    parse_float,
+)
+
+
+class ArtificialAnalysisEntry(Record):
+    """One model as served by one API provider, with the model's benchmark results."""
+
+    model_name: str
+    provider: str
+    creator: str | None = None
+    api_id: str | None = None
+    license: str | None = None
+    context_window_tokens: int | None = None
+    intelligence_index: float | None = None
+    mmlu_pro_pct: float | None = None
+    gpqa_diamond_pct: float | None = None
+    humanitys_last_exam_pct: float | None = None
+    livecodebench_pct: float | None = None
+    scicode_pct: float | None = None
+    ifbench_pct: float | None = None
+    aime_2025_pct: float | None = None
+    aa_lcr_pct: float | None = None
+    aime_2024_pct: float | None = None
+    math_500_pct: float | None = None
+    humaneval_pct: float | None = None
+    chatbot_arena_elo: float | None = None
+    blended_price_usd_per_mtok: float | None = None
+    input_price_usd_per_mtok: float | None = None
+    output_price_usd_per_mtok: float | None = None
+    median_output_tokens_per_s: float | None = None
+    median_first_chunk_s: float | None = None
+    snapshot_date: date
+
+
+# Column name before any " (...)" description, lower-cased -> field.
+NUMBERS = {
+    "artificial analysis intelligence index": "intelligence_index",
+    "mmlu-pro": "mmlu_pro_pct",
+    "gpqa diamond": "gpqa_diamond_pct",
+    "humanity's last exam": "humanitys_last_exam_pct",
+    "livecodebench": "livecodebench_pct",
+    "scicode": "scicode_pct",
+    "ifbench": "ifbench_pct",
+    "aime 2025": "aime_2025_pct",
+    "aa-lcr": "aa_lcr_pct",
+    "aime 2024": "aime_2024_pct",
+    "math 500": "math_500_pct",
+    "humaneval": "humaneval_pct",
+    "chatbot arena": "chatbot_arena_elo",
+    "blended usd/1m tokens": "blended_price_usd_per_mtok",
+    "input price usd/1m tokens": "input_price_usd_per_mtok",
+    "output price usd/1m tokens": "output_price_usd_per_mtok",
+    "median tokens/s": "median_output_tokens_per_s",
+    "median first chunk": "median_first_chunk_s",
+}
+TEXTS = {
+    "model": "model_name",
+    "api provider": "provider",
+    "creator": "creator",
+    "model creator": "creator",
+    "model creator name": "creator",
+    "api id": "api_id",
+    "license": "license",
+}
+REQUIRED = ("model_name", "provider", "intelligence_index")
+_CONTEXT = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[km]?)$", re.IGNORECASE)
+
+
+def _column_key(header: str) -> str:
+    return re.sub(r"\s*\(.*\)\s*$", "", header.strip()).lower()
+
+
+def _context_tokens(value: str) -> int | None:
+    """'400k' -> 400000, '1m' -> 1000000 (the export's own rounding, kept as given)."""
+    text = value.strip()
+    if not text or text.lower() in {"n/a", "-"}:
+        return None
+    match = _CONTEXT.match(text)
+    if not match:
+        raise ValueError(text)
+    scale = {"": 1, "k": 1_000, "m": 1_000_000}[match["unit"].lower()]
+    return round(float(match["n"]) * scale)
+
+
+class ArtificialAnalysisSource(Source):
+    name: ClassVar[str] = "artificial_analysis"
+    description: ClassVar[str] = "Artificial Analysis: Intelligence Index and benchmarks per model and API provider"
+    live_urls: ClassVar[tuple[str, ...]] = ()  # the site needs a browser; saved exports only
+    tables: ClassVar[dict[str, type[Record]]] = {"artificial_analysis_entries": ArtificialAnalysisEntry}
+    capture_globs: ClassVar[tuple[str, ...]] = ("artificial_analysis/*.csv",)
+
+    def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
+        text = decode_text(content)
+        if text.lstrip().startswith(("<", "{", "[")):
+            raise IngestError("expected an Artificial Analysis CSV export, got HTML or JSON")
+        try:
+            reader = csv.reader(io.StringIO(text))
+            header = next(reader)
+            body = [r for r in reader if any(c.strip() for c in r)]
+        except (csv.Error, StopIteration) as exc:
+            raise IngestError(f"malformed CSV: {exc or 'no header'}") from exc
+        fields: dict[str, int] = {}
+        for index, column in enumerate(header):
+            key = _column_key(column)
+            field = NUMBERS.get(key) or TEXTS.get(key)
+            if key == "context window":
+                field = "context_window_tokens"
+            if field and field not in fields:
+                fields[field] = index
+        missing = [f for f in REQUIRED if f not in fields]
+        if missing:
+            raise IngestError(
+                f"missing column(s) for {', '.join(missing)}: not an Artificial Analysis leaderboard export"
+            )
+        if not body:
+            raise IngestError("CSV has a header but no rows")
+        rows = []
+        seen: set[tuple[str, str]] = set()
+        for line, cells in enumerate(body, start=2):
+            if len(cells) != len(header):
+                raise IngestError(f"line {line} has {len(cells)} fields, header has {len(header)} (truncated?)")
+            row: dict[str, object] = {"snapshot_date": meta.capture_date}
+            for field, index in fields.items():
+                value = cells[index].strip()
+                if field in TEXTS.values():
+                    row[field] = value or None
+            name = str(row.get("model_name") or "")
+            provider = str(row.get("provider") or "")
+            if not name or not provider:
+                raise IngestError(f"line {line}: no Model or API Provider")
+            if (name, provider) in seen:
+                raise IngestError(f"line {line}: model {name[:60]!r} from {provider!r} appears twice")
+            seen.add((name, provider))
+            for field, index in fields.items():
+                value = cells[index].strip()
+                if field in NUMBERS.values():
+                    cleaned = value.replace("$", "").replace("%", "")
+                    try:
+                        row[field] = parse_float(cleaned)
+                    except ValueError:
+                        raise IngestError(
+                            f"line {line} ({name[:60]!r}, {provider}): {header[index]} {value[:20]!r} is not a number"
+                        ) from None
+                elif field == "context_window_tokens":
+                    try:
+                        row[field] = _context_tokens(value)
+                    except ValueError:
+                        raise IngestError(
+                            f"line {line} ({name[:60]!r}, {provider}): Context Window {value[:20]!r} is not like 128k"
+                        ) from None
+            rows.append(row)
+        return Parsed({"artificial_analysis_entries": build_records(ArtificialAnalysisEntry, rows)})

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from ingest.artificial_analysis import ArtificialAnalysisSource
 from ingest.base import Source
 from ingest.epoch import EpochSource
+from ingest.huggingface import HuggingFaceSource
 from ingest.lifearchitect import LifeArchitectSource
 from ingest.lmarena import LMArenaSource
+from ingest.open_llm_leaderboard import OpenLLMLeaderboardSource
+from ingest.openlm import OpenLMSource
 from ingest.previous_system import PreviousSystemSource
 
 SOURCES: dict[str, Source] = {
@@ -14,6 +18,10 @@ SOURCES: dict[str, Source] = {
         LMArenaSource(),
         EpochSource(),
         PreviousSystemSource(),
+        OpenLMSource(),
+        HuggingFaceSource(),
+        OpenLLMLeaderboardSource(),
+        ArtificialAnalysisSource(),
         LifeArchitectSource(),
     )
 }

@@ -3,6 +3,7 @@
 seeds/known_model_specs.csv  - public disclosures about model training runs
 seeds/hardware_specs.csv     - dense (no structured sparsity) peak FLOP/s per chip
 """
+
 import csv
 import datetime as dt
 from pathlib import Path
@@ -14,42 +15,110 @@ MODELS_CSV = SEEDS / "known_model_specs.csv"
 HARDWARE_CSV = SEEDS / "hardware_specs.csv"
 
 MODEL_HEADER = [
-    "model_name", "developer", "release_date", "total_parameters", "active_parameters",
-    "training_tokens", "hardware_type", "hardware_count", "training_time_hours",
-    "training_precision", "disclosed_training_flop", "training_cost_usd", "architecture",
-    "source_url", "notes",
+    "model_name",
+    "developer",
+    "release_date",
+    "total_parameters",
+    "active_parameters",
+    "training_tokens",
+    "hardware_type",
+    "hardware_count",
+    "training_time_hours",
+    "training_precision",
+    "disclosed_training_flop",
+    "training_cost_usd",
+    "architecture",
+    "source_url",
+    "notes",
 ]
 HARDWARE_HEADER = [
-    "hardware_type", "vendor", "release_year", "peak_flops_fp32", "peak_flops_tf32",
-    "peak_flops_fp16", "peak_flops_bf16", "peak_flops_fp8", "memory_gb", "source_url",
+    "hardware_type",
+    "vendor",
+    "release_year",
+    "peak_flops_fp32",
+    "peak_flops_tf32",
+    "peak_flops_fp16",
+    "peak_flops_bf16",
+    "peak_flops_fp8",
+    "memory_gb",
+    "source_url",
 ]
 MODEL_NUMERIC = [
-    "total_parameters", "active_parameters", "training_tokens", "hardware_count",
-    "training_time_hours", "disclosed_training_flop", "training_cost_usd",
+    "total_parameters",
+    "active_parameters",
+    "training_tokens",
+    "hardware_count",
+    "training_time_hours",
+    "disclosed_training_flop",
+    "training_cost_usd",
 ]
 HARDWARE_NUMERIC = [
-    "release_year", "peak_flops_fp32", "peak_flops_tf32", "peak_flops_fp16",
-    "peak_flops_bf16", "peak_flops_fp8", "memory_gb",
+    "release_year",
+    "peak_flops_fp32",
+    "peak_flops_tf32",
+    "peak_flops_fp16",
+    "peak_flops_bf16",
+    "peak_flops_fp8",
+    "memory_gb",
 ]
 PEAK_COLUMNS = [c for c in HARDWARE_NUMERIC if c.startswith("peak_flops_")]
 
 # Every value of Epoch's "Training hardware" column for models with compute >= 1e24
 # (exports of 2025-04/05); these names must be present in hardware_specs.csv.
 EPOCH_HARDWARE_GE_1E24 = [
-    "Google TPU v3", "Google TPU v4", "Google TPU v5p", "Huawei Ascend 910",
-    "Huawei Ascend 910B", "NVIDIA A100", "NVIDIA A100 SXM4 40 GB", "NVIDIA A100 SXM4 80 GB",
-    "NVIDIA H100 SXM5 80GB", "NVIDIA H800 SXM5", "NVIDIA Tesla V100 DGXS 32 GB",
+    "Google TPU v3",
+    "Google TPU v4",
+    "Google TPU v5p",
+    "Huawei Ascend 910",
+    "Huawei Ascend 910B",
+    "NVIDIA A100",
+    "NVIDIA A100 SXM4 40 GB",
+    "NVIDIA A100 SXM4 80 GB",
+    "NVIDIA H100 SXM5 80GB",
+    "NVIDIA H800 SXM5",
+    "NVIDIA Tesla V100 DGXS 32 GB",
 ]
 REQUIRED_DEVELOPERS = [
-    "OpenAI", "Anthropic", "Google DeepMind", "Meta", "xAI", "Mistral AI", "Alibaba",
-    "DeepSeek", "Moonshot AI", "Zhipu AI", "MiniMax", "NVIDIA", "Microsoft", "Amazon",
-    "Cohere", "AI21 Labs", "01.AI", "Tencent", "Baidu", "Technology Innovation Institute",
-    "Inflection AI", "Databricks", "Snowflake",
+    "OpenAI",
+    "Anthropic",
+    "Google DeepMind",
+    "Meta",
+    "xAI",
+    "Mistral AI",
+    "Alibaba",
+    "DeepSeek",
+    "Moonshot AI",
+    "Zhipu AI",
+    "MiniMax",
+    "NVIDIA",
+    "Microsoft",
+    "Amazon",
+    "Cohere",
+    "AI21 Labs",
+    "01.AI",
+    "Tencent",
+    "Baidu",
+    "Technology Innovation Institute",
+    "Inflection AI",
+    "Databricks",
+    "Snowflake",
 ]
 # Non-canonical spellings that must not appear (one spelling per developer).
 FORBIDDEN_DEVELOPERS = {
-    "Google", "DeepMind", "Google Brain", "Google Research", "Meta AI", "Facebook",
-    "Mistral", "Alibaba Cloud", "Qwen", "Moonshot", "Zhipu", "AI21", "Nvidia", "TII",
+    "Google",
+    "DeepMind",
+    "Google Brain",
+    "Google Research",
+    "Meta AI",
+    "Facebook",
+    "Mistral",
+    "Alibaba Cloud",
+    "Qwen",
+    "Moonshot",
+    "Zhipu",
+    "AI21",
+    "Nvidia",
+    "TII",
     "Inflection",
 }
 
@@ -58,7 +127,7 @@ def _read(path):
     with path.open(newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader)
-        rows = [dict(zip(header, r)) for r in reader if r]
+        rows = [dict(zip(header, r, strict=True)) for r in reader if r]
     return header, rows
 
 
@@ -91,6 +160,7 @@ def _six_nd(row):
 
 
 # ---------------------------------------------------------------- structure
+
 
 def test_model_header_exact(models):
     assert models[0] == MODEL_HEADER
@@ -133,6 +203,7 @@ def test_source_url_present_and_http(which, models, hardware):
 
 
 # ---------------------------------------------------------------- values
+
 
 def test_model_numbers_parse_and_positive(models):
     for row in models[1]:
@@ -213,8 +284,9 @@ def test_epoch_hardware_covered(hw_by_type):
 
 def test_peak_ordering_sane(hardware):
     for row in hardware[1]:
-        fp32, bf16, fp16, fp8 = (_num(row[c]) for c in
-                                 ("peak_flops_fp32", "peak_flops_bf16", "peak_flops_fp16", "peak_flops_fp8"))
+        fp32, bf16, fp16, fp8 = (
+            _num(row[c]) for c in ("peak_flops_fp32", "peak_flops_bf16", "peak_flops_fp16", "peak_flops_fp8")
+        )
         low = bf16 or fp16
         if fp32 and low:
             assert low > fp32, row["hardware_type"]
@@ -238,6 +310,7 @@ def test_six_nd_close_to_disclosed(models):
 
 
 # ---------------------------------------------------------------- spot checks
+
 
 def test_spot_llama31_405b(by_name):
     row = by_name["Llama 3.1 405B"]

@@ -1,0 +1,179 @@
+"""Score the tracker against an Epoch export: recall, precision, log error, worst misses.
+
+Validation never touches the user's dataset: it copies the database to a scratch
+folder, loads the given Epoch file there, rebuilds with `exclude_epoch_values` when
+asked (so the estimator is measured without any model's own Epoch figure), and
+compares. The comparison itself is one SQL query over the rebuilt marts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from flop_tracker.config import Paths
+from flop_tracker.dbt_runner import run_dbt
+from ingest import registry
+from ingest.captures import sha256_of
+from ingest.epoch import EpochSource
+from ingest.loader import connect
+from ingest.runner import Ingestor
+
+THRESHOLD = 1e25
+
+COMPARISON_SQL = """
+with truth as (
+    select names.model_id, max(epoch.training_compute_flop) as epoch_flop, min(epoch.model_name) as epoch_name
+    from staging.stg_epoch__models as epoch
+    join intermediate.int_model_names_normalized as names
+        on names.source_name = 'epoch' and names.raw_name = epoch.model_name and not names.is_excluded
+    where epoch.capture_sha256 = ? and epoch.training_compute_flop is not null
+    group by names.model_id
+),
+on_leaderboards as (
+    select distinct model_id from intermediate.int_benchmark_scores_unioned
+)
+select
+    coalesce(models.model_id, truth.model_id) as model_id,
+    truth.epoch_name,
+    truth.epoch_flop,
+    models.training_flop,
+    models.flop_low,
+    models.flop_high,
+    models.estimation_method,
+    models.threshold_classification,
+    models.dataset_file = 'candidates' as flagged,
+    coalesce(models.model_id, truth.model_id) in (select model_id from on_leaderboards) as on_leaderboard
+from main.models as models
+full outer join truth on models.model_id = truth.model_id
+"""
+
+
+@dataclass
+class Row:
+    model_id: str
+    epoch_name: str | None
+    epoch_flop: float | None
+    training_flop: float | None
+    flop_low: float | None
+    flop_high: float | None
+    method: str | None
+    classification: str | None
+    flagged: bool
+    on_leaderboard: bool
+
+    @property
+    def log_error(self) -> float | None:
+        if self.epoch_flop and self.training_flop:
+            import math
+
+            return math.log10(self.training_flop / self.epoch_flop)
+        return None
+
+
+@dataclass
+class ValidationReport:
+    """The figures `validate` prints; tests and the backtest read them too."""
+
+    epoch_file: str
+    excluded_own_values: bool
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def true_above_on_leaderboards(self) -> list[Row]:
+        return [r for r in self.rows if r.epoch_flop and r.epoch_flop >= THRESHOLD and r.on_leaderboard]
+
+    @property
+    def recalled(self) -> list[Row]:
+        return [r for r in self.true_above_on_leaderboards if r.flagged]
+
+    @property
+    def recall(self) -> float | None:
+        total = self.true_above_on_leaderboards
+        return len(self.recalled) / len(total) if total else None
+
+    @property
+    def flagged_with_figure(self) -> list[Row]:
+        return [r for r in self.rows if r.flagged and r.epoch_flop]
+
+    @property
+    def precision(self) -> float | None:
+        flagged = self.flagged_with_figure
+        if not flagged:
+            return None
+        return sum(r.epoch_flop >= THRESHOLD for r in flagged) / len(flagged)
+
+    @property
+    def compared(self) -> list[Row]:
+        return [r for r in self.rows if r.log_error is not None]
+
+    @property
+    def median_abs_log_error(self) -> float | None:
+        errors = [abs(r.log_error) for r in self.compared]
+        return statistics.median(errors) if errors else None
+
+    @property
+    def missed(self) -> list[Row]:
+        return [r for r in self.true_above_on_leaderboards if not r.flagged]
+
+    @property
+    def false_flags(self) -> list[Row]:
+        return sorted((r for r in self.flagged_with_figure if r.epoch_flop < THRESHOLD), key=lambda r: r.epoch_flop)
+
+    @property
+    def worst_errors(self) -> list[Row]:
+        return sorted(self.compared, key=lambda r: -abs(r.log_error))
+
+
+def build_scratch(paths: Paths, epoch_file: Path, exclude_epoch_values: bool, extra_vars: dict | None = None) -> Path:
+    """Copy the database to a scratch folder, load the Epoch file there, rebuild; return the folder."""
+    if not paths.db.exists():
+        raise FileNotFoundError(f"{paths.db}: no database yet; run `flop-tracker run` first")
+    scratch = Path(tempfile.mkdtemp(prefix="flop-tracker-validate-"))
+    shutil.copy2(paths.db, scratch / "tracker.duckdb")
+    scratch_paths = Paths(scratch)
+    with Ingestor(scratch_paths, list(registry.SOURCES.values())) as ingestor:
+        result = ingestor.ingest_file(registry.get("epoch"), epoch_file)
+    if result.status not in {"ok", "unchanged"}:
+        raise ValueError(result.line)
+    variables = {"exclude_epoch_values": exclude_epoch_values, **(extra_vars or {})}
+    outcome = run_dbt(["build", "--vars", json.dumps(variables), "--exclude", "resource_type:test"], scratch_paths)
+    if not outcome.success:
+        raise RuntimeError("scratch build failed: " + "; ".join(outcome.failures or [outcome.error]))
+    return scratch
+
+
+def compare(db: Path, epoch_file: Path, exclude_epoch_values: bool) -> ValidationReport:
+    """Rows of the rebuilt mart joined with the Epoch file's figures."""
+    sha = sha256_of(epoch_file.read_bytes())
+    con: duckdb.DuckDBPyConnection = connect(db, read_only=True)
+    try:
+        fetched = con.execute(COMPARISON_SQL, [sha]).fetchall()
+    finally:
+        con.close()
+    report = ValidationReport(str(epoch_file), exclude_epoch_values)
+    report.rows = [Row(*r) for r in fetched]
+    return report
+
+
+def validate(paths: Paths, epoch_file: Path, exclude_epoch_values: bool) -> ValidationReport:
+    EpochSource().parse(epoch_file.read_bytes(), _meta(epoch_file))  # fail early, with the parser's message
+    scratch = build_scratch(paths, epoch_file, exclude_epoch_values)
+    try:
+        return compare(scratch / "tracker.duckdb", epoch_file, exclude_epoch_values)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _meta(path: Path):
+    from datetime import datetime
+
+    from ingest.base import CaptureMeta
+
+    return CaptureMeta(origin=str(path), captured_at=datetime.now(), filename=path.name)

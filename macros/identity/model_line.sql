@@ -1,0 +1,16 @@
+{#- The product line a model belongs to within its developer: the last tier word in its
+    id (opus, sonnet, haiku, ultra, pro, flash, lite, max, plus, mini, nano, large, medium,
+    small, instant, air, fast, turbo), else the leading family word (gpt, grok, glm, claude, ...).
+    Used by family lineage to find earlier models of the same line. -#}
+{% macro model_line(model_id) -%}
+    coalesce(
+        list_last(regexp_extract_all({{ model_id }}, '(?:^|-)(opus|sonnet|haiku|ultra|pro|flash|lite|max|plus|mini|nano|large|medium|small|instant|air|fast|turbo)(?:-|$|\d)', 1)),
+        regexp_extract({{ model_id }}, '^[a-z]+', 0)
+    )
+{%- endmacro %}
+
+{#- True when the id carries a parameter count (70b, 8x22b, 235b-a22b): such models are
+    sized by their name, not by their family. -#}
+{% macro has_size_in_name(model_id) -%}
+    regexp_matches({{ model_id }}, '(^|-)\d+(\.\d+)?(x\d+(\.\d+)?)?b(-|$)')
+{%- endmacro %}

@@ -1,0 +1,36 @@
+{#- Method: Epoch AI's published estimate, its confidence read as a 90% interval
+    (Confident x3, Likely x10, Speculative x30; see the epoch_confidence_intervals seed).
+    With var exclude_epoch_values this method yields nothing: validation then measures
+    the estimator without any model's own Epoch figure. -#}
+with
+
+epoch as (
+
+    select * from {{ ref('int_epoch_compute_latest') }}
+
+),
+
+final as (
+
+    select
+        model_id,
+        'epoch_reference' as method,
+        training_compute_flop as training_flop,
+        {{ flop_low('training_compute_flop', 'interval_factor') }} as flop_low,
+        {{ flop_high('training_compute_flop', 'interval_factor') }} as flop_high,
+        tracker_confidence as confidence,
+        'Epoch AI estimate ' || {{ fmt_sci('training_compute_flop') }} || ' FLOP (' || epoch_confidence
+            || ', read as x/' || cast(interval_factor as integer) || '..x' || cast(interval_factor as integer)
+            || ') from the ' || export_name || ' export captured ' || cast(cast(captured_at as date) as varchar)
+            || coalesce('; Epoch notes: ' || left(regexp_replace(training_compute_notes, '\s+', ' ', 'g'), 160), '')
+            as reasoning,
+        coalesce(source_url || ' ; ', '') || 'https://epoch.ai/data/ai-models (' || epoch_model_name || ')' as sources,
+        evidence_date,
+        parameters,
+        'epoch' as parameter_source
+    from epoch
+    where not {{ var('exclude_epoch_values') }}
+
+)
+
+select * from final

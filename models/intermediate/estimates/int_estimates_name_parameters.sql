@@ -1,0 +1,171 @@
+{#- Method: parameters read from the model's name, times training tokens predicted for a
+    model of that size and year. Names: "70b" (dense), "8x22b" (mixture of 8 experts of 22B:
+    total 8 x 22B, active 2 x 22B, assuming top-2 routing as in Mixtral), "235b-a22b"
+    (235B total, 22B active). Tokens come from a regression calibrated on Epoch's language
+    models with both parameters and dataset size known:
+        log10(tokens) = a + b1 * log10(total parameters) + b2 * (year - 2023)
+    with its 90% prediction interval; a model in the calibration set is left out of its own
+    fit. Only for models without disclosed specs. -#}
+with
+
+models as (
+
+    select * from {{ ref('int_models_identified') }}
+    where model_id not in (select model_id from {{ ref('int_model_specs_joined') }} where active_parameters > 0)
+
+),
+
+parsed as (
+
+    select
+        model_id,
+        release_date,
+        first_seen_date,
+        regexp_extract(model_id, '(?:^|-)(\d+)x(\d+(?:\.\d+)?)b(?:-|$)', 1) as n_experts,
+        regexp_extract(model_id, '(?:^|-)(\d+)x(\d+(?:\.\d+)?)b(?:-|$)', 2) as expert_b,
+        regexp_extract(model_id, '(?:^|-)(\d+(?:\.\d+)?)b-a(\d+(?:\.\d+)?)b(?:-|$)', 1) as moe_total_b,
+        regexp_extract(model_id, '(?:^|-)(\d+(?:\.\d+)?)b-a(\d+(?:\.\d+)?)b(?:-|$)', 2) as moe_active_b,
+        regexp_extract(model_id, '(?:^|-)(\d+(?:\.\d+)?)b(?:-|$)', 1) as dense_b
+    from models
+
+),
+
+sized as (
+
+    select
+        model_id,
+        coalesce(release_date, first_seen_date) as model_date,
+        case
+            when n_experts <> '' then cast(n_experts as double) * cast(expert_b as double) * 1e9
+            when moe_total_b <> '' then cast(moe_total_b as double) * 1e9
+            when dense_b <> '' then cast(dense_b as double) * 1e9
+        end as total_parameters,
+        case
+            when n_experts <> '' then 2 * cast(expert_b as double) * 1e9
+            when moe_total_b <> '' then cast(moe_active_b as double) * 1e9
+            when dense_b <> '' then cast(dense_b as double) * 1e9
+        end as active_parameters,
+        case
+            when n_experts <> '' then n_experts || 'x' || expert_b || 'B mixture (top-2 active assumed)'
+            when moe_total_b <> '' then moe_total_b || 'B total, ' || moe_active_b || 'B active'
+            when dense_b <> '' then dense_b || 'B dense'
+        end as size_reading
+    from parsed
+    where (n_experts <> '' or moe_total_b <> '' or dense_b <> '')
+        and coalesce(release_date, first_seen_date) is not null
+
+),
+
+epoch_names as (
+
+    select raw_name, model_id from {{ ref('int_model_names_normalized') }}
+    where source_name = 'epoch'
+
+),
+
+calibration as (
+
+    {#- One point per model: Epoch language models with parameters and tokens known. -#}
+    select
+        epoch_names.model_id,
+        log10(epoch.parameters) as x,
+        date_diff('day', date '2023-01-01', epoch.publication_date) / 365.25 as z,
+        log10(epoch.training_dataset_size) as y
+    from {{ ref('stg_epoch__models') }} as epoch
+    inner join epoch_names on epoch.model_name = epoch_names.raw_name
+    where epoch.parameters > 1e8
+        and epoch.training_dataset_size > 1e9
+        and epoch.publication_date >= date '2019-01-01'
+        and epoch.domain ilike '%language%'
+        and {{ evidence_before_as_of('epoch.publication_date') }}
+    qualify row_number() over (partition by epoch_names.model_id order by epoch.captured_at desc) = 1
+
+),
+
+totals as (
+
+    select
+        count(*) as n,
+        sum(x) as sx,
+        sum(z) as sz,
+        sum(y) as sy,
+        sum(x * x) as sxx,
+        sum(z * z) as szz,
+        sum(x * y) as sxy,
+        sum(z * y) as szy,
+        sum(y * y) as syy,
+        sum(x * z) as sxz
+    from calibration
+
+),
+
+loo_sums as (
+
+    select
+        sized.*,
+        log10(sized.total_parameters) as x,
+        date_diff('day', date '2023-01-01', sized.model_date) / 365.25 as z,
+        calibration.model_id is not null as in_calibration,
+        totals.n - (case when calibration.model_id is not null then 1 else 0 end) as n,
+        totals.sx - coalesce(calibration.x, 0) as sx,
+        totals.sz - coalesce(calibration.z, 0) as sz,
+        totals.sy - coalesce(calibration.y, 0) as sy,
+        totals.sxx - coalesce(calibration.x * calibration.x, 0) as sxx,
+        totals.szz - coalesce(calibration.z * calibration.z, 0) as szz,
+        totals.sxy - coalesce(calibration.x * calibration.y, 0) as sxy,
+        totals.szy - coalesce(calibration.z * calibration.y, 0) as szy,
+        totals.syy - coalesce(calibration.y * calibration.y, 0) as syy,
+        totals.sxz - coalesce(calibration.x * calibration.z, 0) as sxz
+    from sized
+    cross join totals
+    left join calibration on sized.model_id = calibration.model_id
+
+),
+
+centered as (
+
+    select loo_sums.*, {{ ols2_terms('loo_sums') }} from loo_sums where loo_sums.n >= 20
+
+),
+
+fitted as (
+
+    select centered.*, {{ ols2_coefficients('centered', 'centered') }} from centered
+
+),
+
+predicted as (
+
+    select
+        fitted.*,
+        {{ ols2_predict('fitted', 'fitted', 'fitted.x', 'fitted.z') }} as log10_tokens,
+        {{ ols2_se('fitted', 'fitted', 'fitted.x', 'fitted.z') }} * {{ t90('fitted.n - 3') }} as half_width
+    from fitted
+
+),
+
+final as (
+
+    select
+        model_id,
+        'name_parameters' as method,
+        {{ six_n_d('active_parameters', 'pow(10, log10_tokens)') }} as training_flop,
+        {{ six_n_d('active_parameters', 'pow(10, log10_tokens - half_width)') }} as flop_low,
+        {{ six_n_d('active_parameters', 'pow(10, log10_tokens + half_width)') }} as flop_high,
+        'low' as confidence,
+        'Parameters from name: ' || size_reading || '; tokens predicted for a ' || {{ fmt_sci('total_parameters') }}
+            || '-parameter model of ' || cast(year(model_date) as varchar) || ' by log10(tokens) = '
+            || printf('%.2f', sy / n - b1 * sx / n - b2 * sz / n) || ' + ' || printf('%.3f', b1) || ' x log10(N) '
+            || case when b2 >= 0 then '+ ' else '- ' end || printf('%.3f', abs(b2)) || ' x (year - 2023) (fitted on '
+            || cast(n as varchar) || ' Epoch language models' || case when in_calibration then ', this one left out' else '' end
+            || ') = ' || {{ fmt_sci('pow(10, log10_tokens)') }} || ' tokens; 6 x ' || {{ fmt_sci('active_parameters') }}
+            || ' x tokens = ' || {{ fmt_sci(six_n_d('active_parameters', 'pow(10, log10_tokens)')) }} || ' FLOP' as reasoning,
+        'model name ' || model_id || ' ; https://epoch.ai/data/ai-models (token calibration)' as sources,
+        model_date as evidence_date,
+        total_parameters as parameters,
+        'model_name' as parameter_source
+    from predicted
+
+)
+
+select * from final

@@ -1,0 +1,66 @@
+{#- Epoch's training compute per model: the newest capture's value, preferring the
+    Large-Scale export, then Notable, then All. One row per model_id with a figure. -#}
+with
+
+names as (
+
+    select * from {{ ref('int_model_names_normalized') }}
+    where source_name = 'epoch' and not is_excluded
+
+),
+
+epoch as (
+
+    select * from {{ ref('stg_epoch__models') }}
+    where training_compute_flop is not null
+        and {{ evidence_before_as_of('coalesce(publication_date, captured_at)') }}
+
+),
+
+joined as (
+
+    select
+        names.model_id,
+        epoch.*,
+        case epoch.export_name
+            when 'large_scale_ai_models' then 1
+            when 'notable_ai_models' then 2
+            else 3
+        end as export_rank
+    from epoch
+    inner join names on names.raw_name = epoch.model_name
+
+),
+
+final as (
+
+    select
+        joined.model_id,
+        joined.model_name as epoch_model_name,
+        joined.organization,
+        joined.publication_date,
+        joined.training_compute_flop,
+        joined.training_compute_flop_low,
+        joined.training_compute_flop_high,
+        coalesce(joined.confidence, 'unknown') as epoch_confidence,
+        intervals.interval_factor,
+        intervals.tracker_confidence,
+        joined.training_compute_notes,
+        joined.parameters,
+        joined.training_dataset_size,
+        joined.source_url,
+        joined.export_name,
+        joined.captured_at,
+        coalesce(joined.publication_date, cast(joined.captured_at as date)) as evidence_date
+    from joined
+    left join {{ ref('epoch_confidence_intervals') }} as intervals
+        on coalesce(joined.confidence, 'unknown') = intervals.epoch_confidence
+    where coalesce(joined.confidence, 'unknown') <> 'wrong'
+    qualify row_number() over (
+        partition by joined.model_id
+        order by joined.captured_at desc, joined.export_rank, joined.training_compute_flop desc
+    ) = 1
+
+)
+
+select * from final

@@ -15,7 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR_ENV = "FLOP_TRACKER_DATA_DIR"
 DB_ENV = "FLOP_TRACKER_DB"
 CAPTURES_ENV = "FLOP_TRACKER_CAPTURES"
-SEEDS_ENV = "FLOP_TRACKER_SEEDS_DIR"
+DECISIONS_ENV = "FLOP_TRACKER_DECISIONS_DIR"
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,19 @@ def resolve_paths(data_dir: str | Path | None = None) -> Paths:
     return Paths(Path(data_dir).resolve() if data_dir else default_data_dir())
 
 
-def seeds_dir() -> Path:
-    """Seeds live in the repository (they are reviewed like code); tests may redirect them."""
-    env = os.environ.get(SEEDS_ENV)
-    return Path(env).resolve() if env else PROJECT_ROOT / "seeds"
+def curated_seeds_dir() -> Path:
+    """Curated lookups (known specs, aliases, hardware): reviewed like code."""
+    return PROJECT_ROOT / "seeds" / "curated"
+
+
+def decisions_dir() -> Path:
+    """People's data: review decisions and manual entries (seeds dbt loads from here).
+
+    `$FLOP_TRACKER_DECISIONS_DIR` moves it (dbt reads the same variable), so tests and
+    scratch builds never write to the repository's decisions.
+    """
+    env = os.environ.get(DECISIONS_ENV)
+    return Path(env).resolve() if env else PROJECT_ROOT / "seeds" / "decisions"
 
 
 def default_captures_dir() -> Path | None:
@@ -82,3 +91,7 @@ def default_captures_dir() -> Path | None:
         return Path(env).resolve()
     shared = PROJECT_ROOT.parent / "shared" / "data"
     return shared if shared.is_dir() else None
+
+
+# Curated seeds are "the seeds" for modules that read a lookup (e.g. lab feeds).
+seeds_dir = curated_seeds_dir

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flop_tracker.config import DATA_DIR_ENV, DB_ENV, PROJECT_ROOT, Paths
+from flop_tracker.config import DATA_DIR_ENV, DB_ENV, DECISIONS_ENV, PROJECT_ROOT, Paths, decisions_dir
 
 
 @dataclass
@@ -22,6 +22,7 @@ class DbtOutcome:
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     error: str = ""
+    files: object | None = None  # dataset_files.WrittenFiles after a full build
 
 
 def dbt_env(paths: Paths) -> dict[str, str]:
@@ -33,6 +34,7 @@ def dbt_env(paths: Paths) -> dict[str, str]:
         "DBT_TARGET_PATH": str(paths.data_dir / ".dbt" / "target"),
         "DBT_LOG_PATH": str(paths.data_dir / ".dbt" / "logs"),
         "DBT_PARTIAL_PARSE": "True",
+        DECISIONS_ENV: str(decisions_dir()),
     }
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from flop_tracker.config import Paths
 from flop_tracker.console import console
+from flop_tracker.dataset_files import write_dataset_files
 from flop_tracker.dbt_runner import DbtOutcome, run_dbt
 from flop_tracker.text import clean_terminal
 from ingest import registry
@@ -146,4 +147,6 @@ def build(paths: Paths, select: list[str] | None = None) -> DbtOutcome:
         args += ["--select", *select]
     with console.status("dbt build: seeds, models and tests...", spinner="dots"):
         outcome = run_dbt(args, paths)
+    if outcome.success and not select:
+        outcome.files = write_dataset_files(paths)
     return outcome

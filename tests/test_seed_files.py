@@ -1,7 +1,7 @@
 """Integrity checks for the curated seed files (stdlib csv + pytest only).
 
-seeds/known_model_specs.csv  - public disclosures about model training runs
-seeds/hardware_specs.csv     - dense (no structured sparsity) peak FLOP/s per chip
+seeds/curated/known_model_specs.csv - public disclosures about model training runs
+seeds/curated/hardware_specs.csv    - dense (no structured sparsity) peak FLOP/s per chip
 """
 
 import csv
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds" / "curated"
 MODELS_CSV = SEEDS / "known_model_specs.csv"
 HARDWARE_CSV = SEEDS / "hardware_specs.csv"
 

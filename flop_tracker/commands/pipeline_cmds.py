@@ -50,6 +50,13 @@ def _report_build(outcome) -> int:
     counts = ", ".join(f"{n} {k}" for k, n in sorted(outcome.counts.items()))
     if outcome.success:
         console.print(f"build ok: {counts}", markup=False)
+        if outcome.files is not None:
+            f = outcome.files
+            console.print(
+                f"wrote {f.above} candidates (data/clean/above_1e25_flop.csv), {f.below} below "
+                f"(data/clean/below_1e25_flop.csv), {f.staging} confirmed (data/staging/above_1e25_flop_staging.csv)",
+                markup=False,
+            )
         return 0
     fail(f"dbt build failed ({counts or outcome.error})")
     for line in outcome.failures:

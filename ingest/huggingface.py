@@ -281,7 +281,8 @@ def api_row(doc: dict) -> dict[str, Any]:
     experts = _first_int(config, EXPERT_COUNT_KEYS)
     hidden = _int(config.get("hidden_size"))
     layers = _int(config.get("num_hidden_layers"))
-    full_config = hidden is not None and layers is not None
+    # Dense only when the config is a full one and says nothing of experts under any key.
+    full_config = hidden is not None and layers is not None and not any("expert" in str(k) for k in config)
     is_moe = True if experts and experts > 1 else (False if full_config else None)
     active, moe_layers, method = None, None, None
     if is_moe:

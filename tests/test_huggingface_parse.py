@@ -89,6 +89,10 @@ def test_full_dense_config_is_dense_and_packed_quantisation_refuses_the_subtract
     dense = parse("api_zeta_dense.json")[0]
     assert (dense.is_moe, dense.active_parameters, dense.active_parameters_method) == (False, 8030261248, "dense")
     assert dense.author == "zeta"  # the document has no author: the repository owner
+    doc = json.loads((HF / "api_zeta_dense.json").read_text())
+    doc["config"]["ffn_expert_count"] = 16  # an expert key this parser does not know: not provably dense
+    odd = parse("odd.json", json.dumps(doc).encode())[0]
+    assert (odd.is_moe, odd.active_parameters, odd.active_parameters_method) == (None, None, None)
     awq = parse("api_gamma_8x7b_awq.json")[0]
     assert (awq.is_moe, awq.quantization_method, awq.main_dtype) == (True, "awq", "I32")
     assert (awq.total_parameters, awq.active_parameters, awq.num_moe_layers) == (6703353856, None, 32)

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flop_tracker.config import DATA_DIR_ENV, DB_ENV, DECISIONS_ENV, PROJECT_ROOT, Paths, decisions_dir
+from flop_tracker.config import DATA_DIR_ENV, DB_ENV, PROJECT_ROOT, Paths, decisions_dir
 
 
 @dataclass
@@ -34,7 +34,6 @@ def dbt_env(paths: Paths) -> dict[str, str]:
         "DBT_TARGET_PATH": str(paths.data_dir / ".dbt" / "target"),
         "DBT_LOG_PATH": str(paths.data_dir / ".dbt" / "logs"),
         "DBT_PARTIAL_PARSE": "True",
-        DECISIONS_ENV: str(decisions_dir()),
     }
 
 
@@ -54,23 +53,53 @@ def release_database() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
+SHADOWED = ("models", "macros", "tests", "analyses", "dbt_project.yml", "profiles.yml")
+
+
+def project_dir(paths: Paths) -> Path:
+    """The dbt project to run: the repository, or a shadow of it when decisions live elsewhere.
+
+    When $FLOP_TRACKER_DECISIONS_DIR points away from seeds/decisions (tests, scratch
+    reviews), a shadow project under the data directory links every part of the real
+    project and puts the decisions folder at seeds/decisions, so dbt sees ordinary
+    relative seed paths and never writes beside the decisions themselves.
+    """
+    decisions = decisions_dir()
+    if decisions == PROJECT_ROOT / "seeds" / "decisions":
+        return PROJECT_ROOT
+    shadow = paths.data_dir / ".dbt" / "project"
+    (shadow / "seeds").mkdir(parents=True, exist_ok=True)
+    links = {name: PROJECT_ROOT / name for name in SHADOWED if (PROJECT_ROOT / name).exists()}
+    links["seeds/curated"] = PROJECT_ROOT / "seeds" / "curated"
+    links["seeds/decisions"] = decisions
+    for name, target in links.items():
+        link = shadow / name
+        if link.is_symlink() and link.resolve() == target.resolve():
+            continue
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(target)
+    return shadow
+
+
 def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
     """Invoke `dbt <args>` with this project's profile and the data directory's database."""
     os.environ.update(dbt_env(paths))
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     from dbt.cli.main import dbtRunner  # imported late: ~3 s, only when a build is wanted
 
+    project = project_dir(paths)
     full = [
         *args,
         "--project-dir",
-        str(PROJECT_ROOT),
+        str(project),
         "--profiles-dir",
-        str(PROJECT_ROOT),
+        str(project),
     ]
     if quiet:
         full = ["--quiet", "--no-use-colors", *full]
     cwd = Path.cwd()
-    os.chdir(PROJECT_ROOT)
+    os.chdir(project)
     try:
         result = dbtRunner().invoke(full)
     finally:

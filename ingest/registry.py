@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.announcements import AnnouncementsSource
 from ingest.artificial_analysis import ArtificialAnalysisSource
 from ingest.base import Source
 from ingest.epoch import EpochSource
@@ -23,6 +24,7 @@ SOURCES: dict[str, Source] = {
         OpenLLMLeaderboardSource(),
         ArtificialAnalysisSource(),
         LifeArchitectSource(),
+        AnnouncementsSource(),
     )
 }
 

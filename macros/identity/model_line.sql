@@ -1,10 +1,10 @@
 {#- The product line a model belongs to within its developer: the last tier word in its
     id (opus, sonnet, haiku, ultra, pro, flash, lite, max, plus, mini, nano, large, medium,
-    small, instant, air, fast, turbo), else the leading family word (gpt, grok, glm, claude, ...).
+    small, instant, air, fast, turbo, edge, core, lightning), else the leading family word (gpt, grok, glm, claude, ...).
     Used by family lineage to find earlier models of the same line. -#}
 {% macro model_line(model_id) -%}
     coalesce(
-        list_last(regexp_extract_all({{ model_id }}, '(?:^|-)(opus|sonnet|haiku|ultra|pro|flash|lite|max|plus|mini|nano|large|medium|small|instant|air|fast|turbo)(?:-|$|\d)', 1)),
+        list_last(regexp_extract_all({{ model_id }}, '(?:^|-)(opus|sonnet|haiku|ultra|pro|flash|lite|max|plus|mini|nano|large|medium|small|instant|air|fast|turbo|edge|core|lightning|nova)(?:-|$|\d)', 1)),
         regexp_extract({{ model_id }}, '^[a-z]+', 0)
     )
 {%- endmacro %}

@@ -1,20 +1,23 @@
-{#- Benchmark regressions, one fit per leaderboard snapshot and scored model. Per snapshot, fit
-        log10(FLOP) = a + b1 * score + b2 * (release year - 2023)
-    on the reference models of that snapshot (compute known from direct evidence), and
-    predict each model's compute with a 90% prediction interval from the residuals.
-    Scores are Elo-like and relative, so they are only compared within one snapshot, and
-    never as a ratio. A reference model is scored by the fit WITHOUT itself (leave-one-out,
-    computed by subtracting its own sums), so no model's figure reaches its own estimate.
-    One row per model_id, leaderboard and snapshot with at least the minimum references. -#}
+{#- Benchmark regressions, one fit per leaderboard snapshot and scored model:
+        log10(FLOP) = a + b1 * score + b2 * (release year - 2023) + b3 * proprietary
+    on the reference models of that snapshot (compute known from direct evidence; see
+    int_reference_compute_selected). Scores are Elo-like and relative, so they are compared
+    only within one snapshot and never as a ratio. Release year captures that newer models
+    reach a score with less compute; `proprietary` (weights not published, from the licence
+    the leaderboard lists) that closed models spend more compute at the same score. A
+    reference model is scored by the fit WITHOUT itself (leave-one-out by subtracting its own
+    sums), so no model's figure reaches its own estimate. The 90% prediction interval uses
+    the residual variance and the point's leverage. One row per model_id, leaderboard and
+    snapshot with at least var('benchmark_min_references') references. -#}
 with
 
 scores as (
 
     select
         scores.*,
-        models.developer,
         date_diff('day', date '2023-01-01', coalesce(models.release_date, models.first_seen_date, scores.snapshot_date))
-            / 365.25 as z
+            / 365.25 as z,
+        case when models.weights_access = 'proprietary' then 1.0 else 0.0 end as w
     from {{ ref('int_benchmark_scores_unioned') }} as scores
     inner join {{ ref('int_models_identified') }} as models on scores.model_id = models.model_id
 
@@ -35,24 +38,15 @@ snapshot_sums as (
     select
         leaderboard,
         snapshot_id,
-        count(y) as n,
-        sum(score) filter (where y is not null) as sx,
-        sum(z) filter (where y is not null) as sz,
-        sum(y) as sy,
-        sum(score * score) filter (where y is not null) as sxx,
-        sum(z * z) filter (where y is not null) as szz,
-        sum(score * y) as sxy,
-        sum(z * y) as szy,
-        sum(y * y) as syy,
-        sum(score * z) filter (where y is not null) as sxz
+        {{ ols_sums('score', 'z', 'w', 'y') }}
     from points
+    where y is not null
     group by leaderboard, snapshot_id
 
 ),
 
 loo_sums as (
 
-    {#- Leave the scored model out of its own fit. -#}
     select
         points.model_id,
         points.leaderboard,
@@ -60,40 +54,33 @@ loo_sums as (
         points.snapshot_date,
         points.score,
         points.z,
+        points.w,
         points.source,
         points.y is not null as is_reference,
-        sums.n - (case when points.y is not null then 1 else 0 end) as n,
-        sums.sx - coalesce(case when points.y is not null then points.score end, 0) as sx,
-        sums.sz - coalesce(case when points.y is not null then points.z end, 0) as sz,
-        sums.sy - coalesce(points.y, 0) as sy,
-        sums.sxx - coalesce(case when points.y is not null then points.score * points.score end, 0) as sxx,
-        sums.szz - coalesce(case when points.y is not null then points.z * points.z end, 0) as szz,
-        sums.sxy - coalesce(points.score * points.y, 0) as sxy,
-        sums.szy - coalesce(points.z * points.y, 0) as szy,
-        sums.syy - coalesce(points.y * points.y, 0) as syy,
-        sums.sxz - coalesce(case when points.y is not null then points.score * points.z end, 0) as sxz
+        {{ ols_loo_sums('sums', 'points.score', 'points.z', 'points.w', 'points.y', 'points.y is not null') }}
     from points
     inner join snapshot_sums as sums
         on points.leaderboard = sums.leaderboard and points.snapshot_id = sums.snapshot_id
 
 ),
 
-centered as (
+centred as (
 
-    select
-        loo_sums.*,
-        {{ ols2_terms('loo_sums') }}
+    select {{ ols_centre('loo_sums') }}
     from loo_sums
     where loo_sums.n >= {{ var('benchmark_min_references') }}
 
 ),
 
+inverted as (
+
+    select {{ ols_invert('centred') }} from centred
+
+),
+
 fitted as (
 
-    select
-        centered.*,
-        {{ ols2_coefficients('centered', 'centered') }}
-    from centered
+    select {{ ols_coefficients('inverted') }} from inverted
 
 ),
 
@@ -101,9 +88,10 @@ predicted as (
 
     select
         fitted.*,
-        {{ ols2_predict('fitted', 'fitted', 'fitted.score', 'fitted.z') }} as log10_hat,
-        {{ ols2_se('fitted', 'fitted', 'fitted.score', 'fitted.z') }} * {{ t90('fitted.n - 3') }} as half_width,
-        sqrt({{ ols2_s2('fitted', 'fitted') }}) as residual_sd
+        {{ ols_intercept('fitted') }} as intercept,
+        {{ ols_predict('fitted', 'fitted.score', 'fitted.z', 'fitted.w') }} as log10_hat,
+        {{ ols_se('fitted', 'fitted.score', 'fitted.z', 'fitted.w') }} * {{ t90('fitted.n - 4') }} as half_width,
+        sqrt({{ ols_s2('fitted') }}) as residual_sd
     from fitted
     where fitted.b1 > 0
 

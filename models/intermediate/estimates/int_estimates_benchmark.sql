@@ -28,11 +28,12 @@ final as (
         pow(10, log10_hat + half_width) as flop_high,
         'low' as confidence,
         'Benchmark regression on ' || leaderboard || ' snapshot ' || cast(snapshot_date as varchar)
-            || ': log10(FLOP) = ' || printf('%.3f', sy / n - b1 * sx / n - b2 * sz / n) || ' + '
-            || printf('%.5f', b1) || ' x score ' || case when b2 >= 0 then '+ ' else '- ' end
-            || printf('%.3f', abs(b2)) || ' x (release year - 2023), fitted on ' || cast(n as varchar)
-            || ' reference models' || case when is_reference then ' (this model left out)' else '' end
+            || ': log10(FLOP) = ' || printf('%.3f', intercept) || ' + ' || printf('%.5f', b1) || ' x score '
+            || printf('%+.3f', b2) || ' x (release year - 2023) ' || printf('%+.3f', b3) || ' x proprietary'
+            || ', fitted on ' || cast(n as varchar) || ' reference models'
+            || case when is_reference then ' (this model left out)' else '' end
             || ', residual sd ' || printf('%.2f', residual_sd) || ' dex; score ' || printf('%.0f', score)
+            || case when w = 1 then ', proprietary' else '' end
             || ' -> ' || {{ fmt_sci('pow(10, log10_hat)') }} || ' FLOP, 90% PI '
             || {{ fmt_sci('pow(10, log10_hat - half_width)') }} || '..' || {{ fmt_sci('pow(10, log10_hat + half_width)') }}
             as reasoning,

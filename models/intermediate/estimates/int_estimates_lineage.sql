@@ -1,5 +1,6 @@
 {#- Method: family lineage, for models with no disclosure. Start from the most recent earlier
-    model of the same developer and line (a successor to a Sonnet is a Sonnet) whose compute
+    model (at most var('lineage_max_gap_months') older) of the same developer and line
+    (a successor to a Sonnet is a Sonnet) whose compute
     is known from direct evidence, move it by the benchmark difference between the two in the
     newest snapshot that scores both (slope of that snapshot's leave-one-out regression), and
     widen the interval. This is how Epoch's analysts reason about closed flagships. A model
@@ -41,6 +42,7 @@ candidates as (
         on successor.developer = predecessor.developer
         and successor.line = predecessor.line
         and predecessor.release_date < successor.release_date
+        and predecessor.release_date >= successor.release_date - interval {{ var('lineage_max_gap_months') }} month
         and predecessor.model_id <> successor.model_id
     inner join refs on predecessor.model_id = refs.model_id
     qualify row_number() over (

@@ -84,18 +84,7 @@ calibration as (
 
 totals as (
 
-    select
-        count(*) as n,
-        sum(x) as sx,
-        sum(z) as sz,
-        sum(y) as sy,
-        sum(x * x) as sxx,
-        sum(z * z) as szz,
-        sum(x * y) as sxy,
-        sum(z * y) as szy,
-        sum(y * y) as syy,
-        sum(x * z) as sxz
-    from calibration
+    select {{ ols_sums('x', 'z', '0.0', 'y') }} from calibration
 
 ),
 
@@ -106,31 +95,28 @@ loo_sums as (
         log10(sized.total_parameters) as x,
         date_diff('day', date '2023-01-01', sized.model_date) / 365.25 as z,
         calibration.model_id is not null as in_calibration,
-        totals.n - (case when calibration.model_id is not null then 1 else 0 end) as n,
-        totals.sx - coalesce(calibration.x, 0) as sx,
-        totals.sz - coalesce(calibration.z, 0) as sz,
-        totals.sy - coalesce(calibration.y, 0) as sy,
-        totals.sxx - coalesce(calibration.x * calibration.x, 0) as sxx,
-        totals.szz - coalesce(calibration.z * calibration.z, 0) as szz,
-        totals.sxy - coalesce(calibration.x * calibration.y, 0) as sxy,
-        totals.szy - coalesce(calibration.z * calibration.y, 0) as szy,
-        totals.syy - coalesce(calibration.y * calibration.y, 0) as syy,
-        totals.sxz - coalesce(calibration.x * calibration.z, 0) as sxz
+        {{ ols_loo_sums('totals', 'calibration.x', 'calibration.z', '0.0', 'calibration.y', 'calibration.model_id is not null') }}
     from sized
     cross join totals
     left join calibration on sized.model_id = calibration.model_id
 
 ),
 
-centered as (
+centred as (
 
-    select loo_sums.*, {{ ols2_terms('loo_sums') }} from loo_sums where loo_sums.n >= 20
+    select {{ ols_centre('loo_sums') }} from loo_sums where loo_sums.n >= 20
+
+),
+
+inverted as (
+
+    select {{ ols_invert('centred') }} from centred
 
 ),
 
 fitted as (
 
-    select centered.*, {{ ols2_coefficients('centered', 'centered') }} from centered
+    select {{ ols_coefficients('inverted') }} from inverted
 
 ),
 
@@ -138,8 +124,9 @@ predicted as (
 
     select
         fitted.*,
-        {{ ols2_predict('fitted', 'fitted', 'fitted.x', 'fitted.z') }} as log10_tokens,
-        {{ ols2_se('fitted', 'fitted', 'fitted.x', 'fitted.z') }} * {{ t90('fitted.n - 3') }} as half_width
+        {{ ols_intercept('fitted') }} as intercept,
+        {{ ols_predict('fitted', 'fitted.x', 'fitted.z', '0.0') }} as log10_tokens,
+        {{ ols_se('fitted', 'fitted.x', 'fitted.z', '0.0') }} * {{ t90('fitted.n - 3') }} as half_width
     from fitted
 
 ),
@@ -155,8 +142,8 @@ final as (
         'low' as confidence,
         'Parameters from name: ' || size_reading || '; tokens predicted for a ' || {{ fmt_sci('total_parameters') }}
             || '-parameter model of ' || cast(year(model_date) as varchar) || ' by log10(tokens) = '
-            || printf('%.2f', sy / n - b1 * sx / n - b2 * sz / n) || ' + ' || printf('%.3f', b1) || ' x log10(N) '
-            || case when b2 >= 0 then '+ ' else '- ' end || printf('%.3f', abs(b2)) || ' x (year - 2023) (fitted on '
+            || printf('%.2f', intercept) || ' + ' || printf('%.3f', b1) || ' x log10(N) '
+            || printf('%+.3f', b2) || ' x (year - 2023) (fitted on '
             || cast(n as varchar) || ' Epoch language models' || case when in_calibration then ', this one left out' else '' end
             || ') = ' || {{ fmt_sci('pow(10, log10_tokens)') }} || ' tokens; 6 x ' || {{ fmt_sci('active_parameters') }}
             || ' x tokens = ' || {{ fmt_sci(six_n_d('active_parameters', 'pow(10, log10_tokens)')) }} || ' FLOP' as reasoning,

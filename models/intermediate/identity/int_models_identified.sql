@@ -69,6 +69,19 @@ first_seen as (
 
 ),
 
+licenses as (
+
+    {#- Whether the weights are published, from the licence leaderboards list (Proprietary = closed). -#}
+    select
+        names.model_id,
+        bool_or(lmarena.license ilike 'propriet%') as any_proprietary,
+        bool_or(lmarena.license is not null and not lmarena.license ilike 'propriet%') as any_open
+    from {{ ref('stg_lmarena__models') }} as lmarena
+    inner join names on names.source_name = 'lmarena' and names.raw_name = lmarena.model_name
+    group by names.model_id
+
+),
+
 developer_votes as (
 
     select
@@ -116,6 +129,10 @@ final as (
             when first_seen.first_seen_date is not null then 'first_leaderboard_appearance'
         end as release_date_source,
         first_seen.first_seen_date,
+        case
+            when licenses.any_proprietary then 'proprietary'
+            when licenses.any_open then 'open_weights'
+        end as weights_access,
         tracked.name_sources,
         tracked.known_names
     from tracked
@@ -123,6 +140,7 @@ final as (
     left join epoch_dates on tracked.model_id = epoch_dates.model_id
     left join first_seen on tracked.model_id = first_seen.model_id
     left join developers on tracked.model_id = developers.model_id
+    left join licenses on tracked.model_id = licenses.model_id
     where coalesce(specs.release_date, epoch_dates.publication_date, first_seen.first_seen_date) is null
         or {{ evidence_before_as_of('coalesce(specs.release_date, epoch_dates.publication_date, first_seen.first_seen_date)') }}
     qualify row_number() over (partition by tracked.model_id order by specs.model_name nulls last) = 1

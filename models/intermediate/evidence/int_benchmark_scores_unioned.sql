@@ -31,6 +31,77 @@ lmarena as (
 
 ),
 
+openlm as (
+
+    select
+        names.model_id,
+        'openlm_arena' as leaderboard,
+        'openlm:' || cast(scores.snapshot_date as varchar) || ':' || cast(scores.ingest_run_id as varchar) as snapshot_id,
+        scores.snapshot_date,
+        scores.arena_elo as score,
+        cast(null as double) as score_low,
+        cast(null as double) as score_high,
+        scores.votes,
+        'https://openlm.ai/chatbot-arena/ (captured ' || cast(cast(scores.captured_at as date) as varchar) || ')' as source
+    from {{ ref('stg_openlm__scores') }} as scores
+    inner join names on names.source_name = 'openlm' and names.raw_name = scores.model_name
+    where scores.arena_elo is not null
+        and {{ evidence_before_as_of('scores.snapshot_date') }}
+
+),
+
+artificial_analysis as (
+
+    select
+        names.model_id,
+        'artificial_analysis_index' as leaderboard,
+        'aa:' || cast(collapsed.snapshot_date as varchar) || ':' || cast(collapsed.ingest_run_id as varchar) as snapshot_id,
+        collapsed.snapshot_date,
+        collapsed.intelligence_index as score,
+        collapsed.intelligence_index_min as score_low,
+        collapsed.intelligence_index_max as score_high,
+        cast(null as bigint) as votes,
+        'https://artificialanalysis.ai/leaderboards/models (captured '
+            || cast(collapsed.snapshot_date as varchar) || ')' as source
+    from {{ ref('int_artificial_analysis_scores_collapsed') }} as collapsed
+    inner join names on names.source_name = 'artificial_analysis' and names.raw_name = collapsed.model_name
+    where collapsed.intelligence_index is not null
+        and {{ evidence_before_as_of('collapsed.snapshot_date') }}
+
+),
+
+previous_system as (
+
+    select
+        names.model_id,
+        'previous_' || scores.leaderboard || '_' || scores.score_name as leaderboard,
+        'prev:' || scores.leaderboard || ':' || cast(scores.snapshot_date as varchar) || ':'
+            || cast(scores.ingest_run_id as varchar) as snapshot_id,
+        scores.snapshot_date,
+        scores.score_value as score,
+        cast(null as double) as score_low,
+        cast(null as double) as score_high,
+        cast(null as bigint) as votes,
+        coalesce(scores.source_note, 'previous system scrape of ' || scores.leaderboard) as source
+    from {{ ref('stg_previous_system__scores') }} as scores
+    inner join names on names.source_name = 'previous_system' and names.raw_name = scores.model_name
+    where scores.score_value is not null
+        and {{ evidence_before_as_of('scores.snapshot_date') }}
+
+),
+
+all_scores as (
+
+    select * from lmarena
+    union all
+    select * from openlm
+    union all
+    select * from artificial_analysis
+    union all
+    select * from previous_system
+
+),
+
 final as (
 
     select
@@ -43,7 +114,7 @@ final as (
         arg_max(score_high, score) as score_high,
         arg_max(votes, score) as votes,
         arg_max(source, score) as source
-    from lmarena
+    from all_scores
     group by model_id, leaderboard, snapshot_id, snapshot_date
 
 )

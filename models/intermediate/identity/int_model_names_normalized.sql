@@ -1,4 +1,5 @@
-{#- Every model name any source uses, normalised, mapped to a model_id and a developer. -#}
+{#- Every model name any source uses, normalised, mapped to a model_id and a developer.
+    One row per source and raw name (an organisation may differ between captures). -#}
 with
 
 lmarena_names as (
@@ -47,9 +48,76 @@ manual_names as (
 
 ),
 
+openlm_names as (
+
+    select distinct 'openlm' as source_name, model_name as raw_name, organization
+    from {{ ref('stg_openlm__scores') }}
+
+),
+
+artificial_analysis_names as (
+
+    select distinct 'artificial_analysis' as source_name, model_name as raw_name, creator as organization
+    from {{ ref('stg_artificial_analysis__entries') }}
+
+),
+
+huggingface_names as (
+
+    select distinct 'huggingface' as source_name, repo_id as raw_name, repo_owner as organization
+    from {{ ref('stg_huggingface__models') }}
+
+),
+
+open_llm_leaderboard_names as (
+
+    select distinct
+        'open_llm_leaderboard' as source_name,
+        repo_id as raw_name,
+        split_part(repo_id, '/', 1) as organization
+    from {{ ref('stg_open_llm_leaderboard__entries') }}
+
+),
+
+lifearchitect_names as (
+
+    select distinct 'lifearchitect' as source_name, model_name as raw_name, developer as organization
+    from {{ ref('stg_lifearchitect__models') }}
+
+),
+
+previous_system_names as (
+
+    select distinct 'previous_system' as source_name, model_name as raw_name, developer as organization
+    from {{ ref('stg_previous_system__scores') }}
+
+),
+
+announcement_names as (
+
+    select distinct 'announcements' as source_name, model_name as raw_name, developer as organization
+    from {{ ref('stg_announcements__posts') }}
+    where is_model_announcement and model_name is not null
+
+),
+
 all_names as (
 
     select * from lmarena_names
+    union all
+    select * from openlm_names
+    union all
+    select * from artificial_analysis_names
+    union all
+    select * from huggingface_names
+    union all
+    select * from open_llm_leaderboard_names
+    union all
+    select * from lifearchitect_names
+    union all
+    select * from previous_system_names
+    union all
+    select * from announcement_names
     union all
     select * from epoch_names
     union all

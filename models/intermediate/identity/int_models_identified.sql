@@ -23,10 +23,16 @@ epoch_tracked as (
 
 tracked_names as (
 
+    {#- Leaderboards, announcements, curated seeds and notable Epoch rows make a model tracked;
+        the Hub, the Open LLM Leaderboard and LifeArchitect only add evidence to tracked models
+        (they list thousands of fine-tunes). -#}
     select names.*
     from names
-    where names.source_name <> 'epoch'
-        or names.raw_name in (select epoch_tracked.raw_name from epoch_tracked)
+    where names.source_name in (
+            'lmarena', 'openlm', 'artificial_analysis', 'previous_system', 'announcements',
+            'known_model_specs', 'manual_models'
+        )
+        or (names.source_name = 'epoch' and names.raw_name in (select epoch_tracked.raw_name from epoch_tracked))
 
 ),
 

@@ -9,6 +9,7 @@ from ingest.epoch import EpochSource
 from ingest.huggingface import HuggingFaceSource
 from ingest.lifearchitect import LifeArchitectSource
 from ingest.lmarena import LMArenaSource
+from ingest.manual import ManualSource
 from ingest.open_llm_leaderboard import OpenLLMLeaderboardSource
 from ingest.openlm import OpenLMSource
 from ingest.previous_system import PreviousSystemSource
@@ -25,6 +26,7 @@ SOURCES: dict[str, Source] = {
         ArtificialAnalysisSource(),
         LifeArchitectSource(),
         AnnouncementsSource(),
+        ManualSource(),
     )
 }
 

@@ -28,6 +28,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except KeyError as exc:
         fail(str(exc.args[0]))
         return 2
+    if args.manual_map and (not args.file or [s.name for s in sources] != ["manual"]):
+        fail("--source NAME goes with `manual` and a file: `flop-tracker ingest manual --file PAGE --source NAME`")
+        return 2
     if args.file:
         if len(sources) != 1 or not args.sources:
             fail("--file needs exactly one SOURCE, e.g. `flop-tracker ingest lmarena --file page.html`")
@@ -35,7 +38,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from ingest.runner import Ingestor
 
         with Ingestor(paths, list(registry.SOURCES.values())) as ingestor:
-            results = [ingestor.ingest_file(sources[0], Path(f)) for f in args.file]
+            if args.manual_map:  # `ingest manual --file PAGE --source NAME`: read with ingest/manual_maps/NAME.yml
+                from ingest.manual import ingest_saved
+
+                try:
+                    results = [ingest_saved(ingestor, sources[0], Path(f), args.manual_map) for f in args.file]
+                except KeyError as exc:
+                    fail(str(exc.args[0]))
+                    return 2
+            else:
+                results = [ingestor.ingest_file(sources[0], Path(f)) for f in args.file]
         for r in results:
             console.print(r.line, markup=False)
         return 0 if all(r.status in {"ok", "unchanged"} for r in results) else 1
@@ -107,6 +119,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         epilog="examples:\n"
         "  flop-tracker ingest                         fetch every source live\n"
         "  flop-tracker ingest lmarena --file page.html  load a saved capture\n"
+        "  flop-tracker ingest manual --file page.html --source artificial_analysis\n"
+        "                                              read a saved JavaScript page with its column map\n"
         "  flop-tracker ingest --offline               replay the newest stored captures\n"
         "  flop-tracker ingest --captures ../shared/data  load every saved capture found there",
     )
@@ -114,6 +128,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--file", action="append", metavar="PATH", help="load a saved capture (repeatable)")
     p.add_argument("--offline", action="store_true", help="replay the newest stored capture; no network")
     p.add_argument("--captures", metavar="DIR", help="also load saved captures found in DIR")
+    p.add_argument(
+        "--source",
+        dest="manual_map",
+        metavar="NAME",
+        help="with `manual --file`: the column map ingest/manual_maps/NAME.yml that reads the saved page",
+    )
     p.set_defaults(func=cmd_ingest)
 
     for name, aliases, text in (

@@ -1,4 +1,5 @@
-{#- Method: parameters read from the model's name, times training tokens predicted for a
+{#- Method: parameters read from the model's name (or counted exactly on the Hugging Face Hub
+    when the Hub has the weights), times training tokens predicted for a
     model of that size and year. Names: "70b" (dense), "8x22b" (mixture of 8 experts of 22B:
     total 8 x 22B, active 2 x 22B, assuming top-2 routing as in Mixtral), "235b-a22b"
     (235B total, 22B active). Tokens come from a regression calibrated on Epoch's language
@@ -30,11 +31,10 @@ parsed as (
 
 ),
 
-sized as (
+from_name as (
 
     select
         model_id,
-        coalesce(release_date, first_seen_date) as model_date,
         case
             when n_experts <> '' then cast(n_experts as double) * cast(expert_b as double) * 1e9
             when moe_total_b <> '' then cast(moe_total_b as double) * 1e9
@@ -51,8 +51,53 @@ sized as (
             when dense_b <> '' then dense_b || 'B dense'
         end as size_reading
     from parsed
-    where (n_experts <> '' or moe_total_b <> '' or dense_b <> '')
-        and coalesce(release_date, first_seen_date) is not null
+    where n_experts <> '' or moe_total_b <> '' or dense_b <> ''
+
+),
+
+hub as (
+
+    {#- Exact counts from the Hub's safetensors metadata; quantised repos pack weights, so skip them. -#}
+    select
+        names.model_id,
+        median(hub.total_parameters) as total_parameters,
+        median(hub.active_parameters) as active_parameters,
+        bool_or(coalesce(hub.is_moe, false)) as is_moe,
+        min(hub.repo_id) as repo_id
+    from {{ ref('stg_huggingface__models') }} as hub
+    inner join {{ ref('int_model_names_normalized') }} as names
+        on names.source_name = 'huggingface' and names.raw_name = hub.repo_id
+    where hub.total_parameters > 0 and hub.quantization_method is null
+    group by names.model_id
+
+),
+
+sized as (
+
+    {#- The Hub's exact count wins over the name; a mixture's active count needs the Hub's
+        computed figure or the name's a-suffix / NxM reading. -#}
+    select
+        models.model_id,
+        coalesce(models.release_date, models.first_seen_date) as model_date,
+        coalesce(hub.total_parameters, from_name.total_parameters) as total_parameters,
+        case
+            when hub.active_parameters > 0 then hub.active_parameters
+            when hub.total_parameters > 0 and not hub.is_moe then hub.total_parameters
+            else from_name.active_parameters
+        end as active_parameters,
+        case
+            when hub.total_parameters > 0
+                then 'Hub safetensors count ' || {{ fmt_sci('hub.total_parameters') }} || ' (' || hub.repo_id || ')'
+                    || case when hub.active_parameters > 0 then ', ' || {{ fmt_sci('hub.active_parameters') }} || ' active' else '' end
+            else from_name.size_reading
+        end as size_reading,
+        case when hub.total_parameters > 0 then 'huggingface' else 'model_name' end as parameter_origin,
+        hub.repo_id
+    from models
+    left join hub on models.model_id = hub.model_id
+    left join from_name on models.model_id = from_name.model_id
+    where coalesce(models.release_date, models.first_seen_date) is not null
+        and coalesce(hub.total_parameters, from_name.total_parameters) > 0
 
 ),
 
@@ -140,18 +185,20 @@ final as (
         {{ six_n_d('active_parameters', 'pow(10, log10_tokens - half_width)') }} as flop_low,
         {{ six_n_d('active_parameters', 'pow(10, log10_tokens + half_width)') }} as flop_high,
         'low' as confidence,
-        'Parameters from name: ' || size_reading || '; tokens predicted for a ' || {{ fmt_sci('total_parameters') }}
+        case when parameter_origin = 'huggingface' then 'Parameters from the Hub: ' else 'Parameters from name: ' end || size_reading || '; tokens predicted for a ' || {{ fmt_sci('total_parameters') }}
             || '-parameter model of ' || cast(year(model_date) as varchar) || ' by log10(tokens) = '
             || printf('%.2f', intercept) || ' + ' || printf('%.3f', b1) || ' x log10(N) '
             || printf('%+.3f', b2) || ' x (year - 2023) (fitted on '
             || cast(n as varchar) || ' Epoch language models' || case when in_calibration then ', this one left out' else '' end
             || ') = ' || {{ fmt_sci('pow(10, log10_tokens)') }} || ' tokens; 6 x ' || {{ fmt_sci('active_parameters') }}
             || ' x tokens = ' || {{ fmt_sci(six_n_d('active_parameters', 'pow(10, log10_tokens)')) }} || ' FLOP' as reasoning,
-        'model name ' || model_id || ' ; https://epoch.ai/data/ai-models (token calibration)' as sources,
+        case when parameter_origin = 'huggingface' then 'https://huggingface.co/' || repo_id || ' (Hub parameter count)'
+            else 'model name ' || model_id end || ' ; https://epoch.ai/data/ai-models (token calibration)' as sources,
         model_date as evidence_date,
         total_parameters as parameters,
-        'model_name' as parameter_source
+        parameter_origin as parameter_source
     from predicted
+    where active_parameters > 0
 
 )
 

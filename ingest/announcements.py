@@ -347,7 +347,7 @@ class AnnouncementsSource(Source):
         if not content.strip():
             raise IngestError("file is empty")
         feed = self._feed_for(meta.origin)
-        head = content.lstrip()[:1]
+        head = content.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1]  # a UTF-8 BOM may lead
         if head in (b"[", b"{"):
             rows = self._parse_hub(content, meta, feed)
         elif head == b"<":

@@ -227,6 +227,12 @@ def test_unsafe_or_foreign_content_is_refused_with_a_reason(content, message):
         parse("x.xml", content)
 
 
+def test_a_byte_order_mark_before_the_feed_is_accepted():
+    content = b"\xef\xbb\xbf" + (DIR / "lab_blog_atom.xml").read_bytes()
+    assert len(parse("bom.xml", content)) == 3
+    assert len(parse("bom.json", b"\xef\xbb\xbf" + (DIR / "hub_models.json").read_bytes())) == 3
+
+
 def test_truncated_feeds_and_bad_dates_are_refused():
     rss = (DIR / "lab_news_rss.xml").read_bytes()
     with pytest.raises(IngestError, match=r"malformed XML at line \d+ .*\(truncated\?\)"):

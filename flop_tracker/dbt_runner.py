@@ -23,6 +23,7 @@ class DbtOutcome:
     failures: list[str] = field(default_factory=list)
     error: str = ""
     files: object | None = None  # dataset_files.WrittenFiles after a full build
+    dropped: list = field(default_factory=list)  # (name, reason, count) identity excluded
 
 
 def dbt_env(paths: Paths) -> dict[str, str]:

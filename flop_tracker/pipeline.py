@@ -149,4 +149,17 @@ def build(paths: Paths, select: list[str] | None = None) -> DbtOutcome:
         outcome = run_dbt(args, paths)
     if outcome.success and not select:
         outcome.files = write_dataset_files(paths)
+        outcome.dropped = dropped_names(paths)
     return outcome
+
+
+def dropped_names(paths: Paths) -> list[tuple[str, str, int]]:
+    """What identity dropped and why: (normalised name, reason, names dropped)."""
+    con = connect(paths.db, read_only=True)
+    try:
+        return con.execute(
+            "select normalized_name, exclusion_reason, n_names from intermediate.int_model_names_excluded "
+            "order by n_names desc, normalized_name"
+        ).fetchall()
+    finally:
+        con.close()

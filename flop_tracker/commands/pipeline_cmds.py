@@ -69,6 +69,15 @@ def _report_build(outcome) -> int:
                 f"(data/clean/below_1e25_flop.csv), {f.staging} confirmed (data/staging/above_1e25_flop_staging.csv)",
                 markup=False,
             )
+        if outcome.dropped:
+            total = sum(n for _, _, n in outcome.dropped)
+            shown = ", ".join(f"{name} ({n})" for name, _, n in outcome.dropped[:6])
+            more = f", +{len(outcome.dropped) - 6} more" if len(outcome.dropped) > 6 else ""
+            console.print(
+                f"dropped {total} generic or placeholder names: {shown}{more} "
+                "(reasons: seeds/curated/excluded_model_names.csv; list: intermediate.int_model_names_excluded)",
+                markup=False,
+            )
         return 0
     fail(f"dbt build failed ({counts or outcome.error})")
     for line in outcome.failures:

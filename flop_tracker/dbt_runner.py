@@ -85,7 +85,9 @@ def project_dir(paths: Paths) -> Path:
 
 def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
     """Invoke `dbt <args>` with this project's profile and the data directory's database."""
-    os.environ.update(dbt_env(paths))
+    env = dbt_env(paths)
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     from dbt.cli.main import dbtRunner  # imported late: ~3 s, only when a build is wanted
 
@@ -106,6 +108,11 @@ def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
     finally:
         os.chdir(cwd)
         release_database()
+        for key, value in saved.items():  # leave the caller's environment as it was
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     outcome = DbtOutcome(success=bool(result.success))
     if result.exception is not None:
         outcome.error = str(result.exception).strip().splitlines()[0] if str(result.exception).strip() else ""

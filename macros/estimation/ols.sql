@@ -11,7 +11,7 @@
     ols_fit(s)                     centred moments, inverse, coefficients b1..b3
     ols_predict(f, x1, x2, x3)     fitted value at a point
     ols_se(f, x1, x2, x3)          standard error of a NEW observation there
-    ols_s2(f)                      residual variance, n - 4 degrees of freedom
+    ols_df(f), ols_s2(f)           residual degrees of freedom and variance
 -#}
 {% macro ols_sums(x1, x2, x3, y) -%}
     count(*) as n,
@@ -88,15 +88,24 @@
     ({{ ols_intercept(f) }} + {{ f }}.b1 * ({{ x1 }}) + {{ f }}.b2 * ({{ x2 }}) + {{ f }}.b3 * ({{ x3 }}))
 {%- endmacro %}
 
-{% macro ols_s2(f) -%}
-    greatest(({{ f }}.cyy - {{ f }}.b1 * {{ f }}.c1y - {{ f }}.b2 * {{ f }}.c2y - {{ f }}.b3 * {{ f }}.c3y)
-        / ({{ f }}.n - 4), 1e-6)
+{#- Residual degrees of freedom: n minus the intercept minus each regressor that varies. -#}
+{% macro ols_df(f) -%}
+    ({{ f }}.n - 1 - (case when {{ f }}.c11 > 1e-6 then 1 else 0 end) - (case when {{ f }}.c22 > 1e-6 then 1 else 0 end)
+        - (case when {{ f }}.c33 > 1e-6 then 1 else 0 end))
 {%- endmacro %}
 
+{% macro ols_s2(f) -%}
+    greatest(({{ f }}.cyy - {{ f }}.b1 * {{ f }}.c1y - {{ f }}.b2 * {{ f }}.c2y - {{ f }}.b3 * {{ f }}.c3y)
+        / {{ ols_df(f) }}, 1e-6)
+{%- endmacro %}
+
+{#- A regressor with no spread among the fit's points (every reference open-weights, say)
+    carries no information: its coefficient is ~0 through the ridge, and its distance term is
+    dropped from the leverage instead of being divided by the ridge. -#}
 {% macro ols_se(f, x1, x2, x3) -%}
-    {%- set d1 = '((' ~ x1 ~ ') - ' ~ f ~ '.s1 / ' ~ f ~ '.n)' -%}
-    {%- set d2 = '((' ~ x2 ~ ') - ' ~ f ~ '.s2 / ' ~ f ~ '.n)' -%}
-    {%- set d3 = '((' ~ x3 ~ ') - ' ~ f ~ '.s3 / ' ~ f ~ '.n)' -%}
+    {%- set d1 = '((' ~ x1 ~ ') - ' ~ f ~ '.s1 / ' ~ f ~ '.n) * (case when ' ~ f ~ '.c11 > 1e-6 then 1 else 0 end)' -%}
+    {%- set d2 = '((' ~ x2 ~ ') - ' ~ f ~ '.s2 / ' ~ f ~ '.n) * (case when ' ~ f ~ '.c22 > 1e-6 then 1 else 0 end)' -%}
+    {%- set d3 = '((' ~ x3 ~ ') - ' ~ f ~ '.s3 / ' ~ f ~ '.n) * (case when ' ~ f ~ '.c33 > 1e-6 then 1 else 0 end)' -%}
     sqrt({{ ols_s2(f) }} * (1 + 1.0 / {{ f }}.n
         + {{ d1 }} * {{ d1 }} * {{ f }}.i11 + {{ d2 }} * {{ d2 }} * {{ f }}.i22 + {{ d3 }} * {{ d3 }} * {{ f }}.i33
         + 2 * ({{ d1 }} * {{ d2 }} * {{ f }}.i12 + {{ d1 }} * {{ d3 }} * {{ f }}.i13 + {{ d2 }} * {{ d3 }} * {{ f }}.i23)))

@@ -90,7 +90,7 @@ predicted as (
         fitted.*,
         {{ ols_intercept('fitted') }} as intercept,
         {{ ols_predict('fitted', 'fitted.score', 'fitted.z', 'fitted.w') }} as log10_hat,
-        {{ ols_se('fitted', 'fitted.score', 'fitted.z', 'fitted.w') }} * {{ t90('fitted.n - 4') }} as half_width,
+        {{ ols_se('fitted', 'fitted.score', 'fitted.z', 'fitted.w') }} * {{ t90(ols_df('fitted')) }} as half_width,
         sqrt({{ ols_s2('fitted') }}) as residual_sd
     from fitted
     where fitted.b1 > 0

@@ -171,7 +171,7 @@ predicted as (
         fitted.*,
         {{ ols_intercept('fitted') }} as intercept,
         {{ ols_predict('fitted', 'fitted.x', 'fitted.z', '0.0') }} as log10_tokens,
-        {{ ols_se('fitted', 'fitted.x', 'fitted.z', '0.0') }} * {{ t90('fitted.n - 3') }} as half_width
+        {{ ols_se('fitted', 'fitted.x', 'fitted.z', '0.0') }} * {{ t90(ols_df('fitted')) }} as half_width
     from fitted
 
 ),

@@ -185,12 +185,13 @@ def record_failure(
     error: str,
     started_at: datetime,
     capture: StoredCapture | None = None,
+    status: str = "failed",
 ) -> None:
-    """A `failed` run row, in its own transaction, with no data rows."""
+    """A `failed` (or `unreachable`) run row, in its own transaction, with no data rows."""
     con.execute("begin transaction")
     try:
         con.execute(
-            "insert into raw.ingest_runs values (?, ?, ?, ?, ?, ?, ?, ?, 0, 'failed', ?)",
+            "insert into raw.ingest_runs values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
             [
                 _next_run_id(con),
                 source,
@@ -200,6 +201,7 @@ def record_failure(
                 capture.meta.captured_at.replace(tzinfo=None) if capture else None,
                 started_at,
                 _now(),
+                status,
                 error,
             ],
         )

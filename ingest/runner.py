@@ -109,7 +109,7 @@ class Ingestor:
         status: str = "failed",
     ) -> RunResult:
         message = " ".join(message.split())
-        record_failure(self.con, source.name, origin, message, started, stored)
+        record_failure(self.con, source.name, origin, message, started, stored, status)
         return RunResult(source.name, origin, status, 0, message)
 
     # -- ways in -----------------------------------------------------------------------------

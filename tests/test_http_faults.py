@@ -153,7 +153,7 @@ def test_an_unreachable_source_is_recorded_and_the_others_go_on(shared_data: Pat
     try:
         runs = con.execute("select source, status, rows, error from raw.ingest_runs order by run_id").fetchall()
         assert runs == [
-            ("lmarena", "failed", 0, f"{broken.live_urls[0]}: HTTP 500 after 2 attempts"),
+            ("lmarena", "unreachable", 0, f"{broken.live_urls[0]}: HTTP 500 after 2 attempts"),
             ("epoch", "ok", EPOCH_ROWS, None),
         ]
         assert con.execute("select count(*) from raw.lmarena_scores").fetchone() == (0,)
@@ -195,7 +195,7 @@ def test_after_a_failed_fetch_the_last_good_capture_is_replayed_and_stays_replay
     con = connect(paths.db)
     try:
         assert con.execute("select count(*) from raw.lmarena_scores").fetchone() == (LMARENA_ROWS,)
-        assert con.execute("select status from raw.ingest_runs order by run_id").fetchall() == [("ok",), ("failed",)]
+        assert con.execute("select status from raw.ingest_runs order by run_id").fetchall() == [("ok",), ("unreachable",)]
     finally:
         con.close()
     # The raw folder alone rebuilds the table in a fresh database.

@@ -46,7 +46,19 @@ from xml.parsers import expat
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 from flop_tracker.config import PROJECT_ROOT
-from ingest.base import CaptureMeta, IngestError, Parsed, Record, Source, build_records
+from ingest.base import (
+    CaptureMeta,
+    Flop,
+    IngestError,
+    Name,
+    OptionalName,
+    OptionalPastDatetime,
+    Parameters,
+    Parsed,
+    Record,
+    Source,
+    build_records,
+)
 
 FEED_KINDS = ("rss", "atom", "hf_org")
 SEED_COLUMNS = ("developer", "feed_url", "feed_kind", "source_url_note")
@@ -64,14 +76,14 @@ class AnnouncementPost(Record):
     feed_url: str
     feed_title: str | None = None
     post_id: str | None = None
-    title: str
+    title: Name
     url: str
-    published_at: datetime | None = None
+    published_at: OptionalPastDatetime = None
     summary: str | None = None
     announces_model: bool
-    model_name: str | None = None
-    parameters: float | None = None
-    active_parameters: float | None = None
+    model_name: OptionalName = None
+    parameters: Parameters = None
+    active_parameters: Parameters = None
     parameters_basis: str | None = None
     parameters_text: str | None = None
     training_tokens: float | None = None
@@ -79,7 +91,7 @@ class AnnouncementPost(Record):
     hardware_count: float | None = None
     hardware_type: str | None = None
     hardware_text: str | None = None
-    training_flop: float | None = None
+    training_flop: Flop = None
     flop_text: str | None = None
 
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
 from typing import ClassVar
 
 from ingest.base import (
     CaptureMeta,
     IngestError,
+    Name,
     Parsed,
+    PastDate,
     Record,
     Source,
     build_records,
@@ -34,7 +35,7 @@ from ingest.base import (
 class ArtificialAnalysisEntry(Record):
     """One model as served by one API provider, with the model's benchmark results."""
 
-    model_name: str
+    model_name: Name
     provider: str
     creator: str | None = None
     api_id: str | None = None
@@ -58,7 +59,7 @@ class ArtificialAnalysisEntry(Record):
     output_price_usd_per_mtok: float | None = None
     median_output_tokens_per_s: float | None = None
     median_first_chunk_s: float | None = None
-    snapshot_date: date
+    snapshot_date: PastDate
 
 
 # Column name before any " (...)" description, lower-cased -> field.

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import ClassVar
+from datetime import date, datetime, timedelta
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from flop_tracker.text import clean_terminal
 
 
 class IngestError(Exception):
@@ -21,9 +23,71 @@ class IngestError(Exception):
 
 
 class Record(BaseModel):
-    """Base for raw records: strict about shape, forgiving about nothing."""
+    """Base for raw records: strict about shape, forgiving about nothing (NaN and infinity are refused)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+
+# -- field types shared by the record classes: one clean-up and a few plausibility bounds ----------
+# Names come from pages we do not control. Control characters and terminal escape sequences
+# (ANSI CSI/OSC, C0/C1 controls, bidirectional overrides) are removed and whitespace runs
+# collapsed, so `"GPT\x1b[31m-5\n"` is stored as `"GPT-5"`; the stored capture keeps the bytes as
+# they came. A name longer than MAX_NAME_CHARS after that is refused, as are values no real model
+# has: parameters <= 0 or >= 1e15, compute < 0 or >= 1e32 FLOP (0 is kept: Epoch writes it for
+# "no fine-tuning"), and dates more than FUTURE_SLACK after today (a release dated 2099 is a typo
+# or a placeholder, not a fact). NaN and infinity are refused in every float field (Record).
+MAX_NAME_CHARS = 300
+MAX_PARAMETERS = 1e15
+MAX_FLOP = 1e32
+FUTURE_SLACK = timedelta(days=366)
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_name(value: object) -> object:
+    """A name without escapes, control characters or repeated whitespace; refuses an absurdly long one."""
+    if not isinstance(value, str):
+        return value
+    text = " ".join(_BIDI.sub("", clean_terminal(value.replace("\t", " "))).split())
+    if len(text) > MAX_NAME_CHARS:
+        raise ValueError(f"name is {len(text)} characters long (at most {MAX_NAME_CHARS})")
+    return text
+
+
+def _clean_optional_name(value: object) -> object:
+    cleaned = clean_name(value)
+    return None if cleaned == "" else cleaned
+
+
+def _check_parameters(value: float | None) -> float | None:
+    if value is not None and not 0 < value < MAX_PARAMETERS:
+        raise ValueError(f"parameters must be > 0 and < 1e15 (got {value:g})")
+    return value
+
+
+def _check_flop(value: float | None) -> float | None:
+    if value is not None and not 0 <= value < MAX_FLOP:
+        raise ValueError(f"compute must be >= 0 and < 1e32 FLOP (got {value:g})")
+    return value
+
+
+def _check_not_future(value: date | datetime | None) -> date | datetime | None:
+    if value is None:
+        return value
+    limit = date.today() + FUTURE_SLACK
+    day = value.date() if isinstance(value, datetime) else value
+    if day > limit:
+        raise ValueError(f"date {day.isoformat()} is more than a year in the future")
+    return value
+
+
+Name = Annotated[str, BeforeValidator(clean_name)]
+OptionalName = Annotated[str | None, BeforeValidator(_clean_optional_name)]
+Parameters = Annotated[float | None, AfterValidator(_check_parameters)]
+ParameterCount = Annotated[int | None, AfterValidator(_check_parameters)]
+Flop = Annotated[float | None, AfterValidator(_check_flop)]
+PastDate = Annotated[date, AfterValidator(_check_not_future)]
+OptionalPastDate = Annotated[date | None, AfterValidator(_check_not_future)]
+OptionalPastDatetime = Annotated[datetime | None, AfterValidator(_check_not_future)]
 
 
 @dataclass(frozen=True)
@@ -84,9 +148,10 @@ def build_records(cls: type[Record], rows: Iterable[dict]) -> list[Record]:
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = ".".join(str(p) for p in err["loc"]) or "row"
-            name = row.get("model_name") or row.get("model") or ""
-            label = f" ({str(name)[:60]!r})" if name else ""
-            raise IngestError(f"row {index}{label}: field {loc}: {err['msg']}") from exc
+            name = row.get("model_name") or row.get("display_name") or row.get("model") or ""
+            label = f" ({clean_terminal(name, 60)!r})" if name else ""
+            msg = err["msg"].removeprefix("Value error, ")
+            raise IngestError(f"row {index}{label}: field {loc}: {msg}") from exc
     return out
 
 

@@ -16,7 +16,11 @@ from typing import ClassVar
 
 from ingest.base import (
     CaptureMeta,
+    Flop,
     IngestError,
+    Name,
+    OptionalPastDate,
+    Parameters,
     Parsed,
     Record,
     Source,
@@ -29,16 +33,16 @@ from ingest.base import (
 class EpochModel(Record):
     """One row of an Epoch export."""
 
-    model_name: str
+    model_name: Name
     export_name: str
     organization: str | None = None
-    publication_date: date | None = None
+    publication_date: OptionalPastDate = None
     domain: str | None = None
-    parameters: float | None = None
+    parameters: Parameters = None
     parameters_notes: str | None = None
-    training_compute_flop: float | None = None
-    training_compute_lower: float | None = None
-    training_compute_upper: float | None = None
+    training_compute_flop: Flop = None
+    training_compute_lower: Flop = None
+    training_compute_upper: Flop = None
     training_compute_notes: str | None = None
     training_dataset_size: float | None = None
     training_time_hours: float | None = None
@@ -49,7 +53,7 @@ class EpochModel(Record):
     confidence: str | None = None
     accessibility: str | None = None
     base_model: str | None = None
-    finetune_compute_flop: float | None = None
+    finetune_compute_flop: Flop = None
     country: str | None = None
     link: str | None = None
     frontier_model: str | None = None

@@ -46,6 +46,9 @@ from urllib.parse import quote
 from ingest.base import (
     CaptureMeta,
     IngestError,
+    Name,
+    OptionalPastDate,
+    ParameterCount,
     Parsed,
     Record,
     Source,
@@ -71,9 +74,9 @@ GATED_EXPERT_MATRICES = 3
 class HuggingFaceModel(Record):
     """One repository as the Hub (or an offline copy of it) describes it."""
 
-    repo_id: str
+    repo_id: Name
     author: str | None = None
-    total_parameters: int | None = None
+    total_parameters: ParameterCount = None
     parameters_by_dtype: str | None = None  # JSON object {dtype: count}, as the Hub gives it
     main_dtype: str | None = None
     architecture: str | None = None
@@ -86,9 +89,9 @@ class HuggingFaceModel(Record):
     hidden_size: int | None = None
     num_hidden_layers: int | None = None
     num_moe_layers: int | None = None
-    active_parameters: int | None = None
+    active_parameters: ParameterCount = None
     active_parameters_method: str | None = None
-    reported_active_parameters: int | None = None
+    reported_active_parameters: ParameterCount = None
     context_length: int | None = None
     quantization_method: str | None = None
     pipeline_tag: str | None = None
@@ -99,7 +102,7 @@ class HuggingFaceModel(Record):
     likes: int | None = None
     created_at: datetime | None = None
     last_modified: datetime | None = None
-    release_date: date | None = None
+    release_date: OptionalPastDate = None
     revision_sha: str | None = None
     capture_format: str
 

@@ -24,16 +24,28 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from ingest.base import CaptureMeta, IngestError, Parsed, Record, Source, build_records, decode_text
+from ingest.base import (
+    CaptureMeta,
+    IngestError,
+    Name,
+    OptionalPastDate,
+    Parameters,
+    Parsed,
+    PastDate,
+    Record,
+    Source,
+    build_records,
+    decode_text,
+)
 
 
 class LifeArchitectModel(Record):
     """One row of the models table."""
 
     row_number: int
-    model_name: str
+    model_name: Name
     lab: str | None = None
-    parameters: float | None = None
+    parameters: Parameters = None
     training_tokens: float | None = None
     tokens_per_parameter: float | None = None
     alscore: float | None = None
@@ -42,14 +54,14 @@ class LifeArchitectModel(Record):
     gpqa: float | None = None
     training_dataset: str | None = None
     announced_text: str | None = None
-    announced_month: date | None = None
+    announced_month: OptionalPastDate = None
     public_status: str | None = None
     availability: str | None = None
     architecture: str | None = None
     playground: str | None = None
     paper_url: str | None = None
     notes: str | None = None
-    snapshot_date: date
+    snapshot_date: PastDate
 
 
 # field -> test on the header with its whitespace collapsed (e.g. "Parameters (B)", "MMLU -Pro").

@@ -21,7 +21,9 @@ from typing import Any, ClassVar
 from ingest.base import (
     CaptureMeta,
     IngestError,
+    Name,
     Parsed,
+    PastDate,
     Record,
     Source,
     build_records,
@@ -34,8 +36,8 @@ from ingest.base import (
 class LMArenaScore(Record):
     """One model's score in one category of one leaderboard snapshot."""
 
-    model_key: str
-    display_name: str
+    model_key: Name
+    display_name: Name
     category: str
     style_control: bool
     score: float
@@ -46,15 +48,15 @@ class LMArenaScore(Record):
     rank_style_control: int | None = None
     organization: str | None = None
     license: str | None = None
-    snapshot_date: date
+    snapshot_date: PastDate
     capture_format: str
 
 
 class LMArenaModel(Record):
     """Metadata for a model as LMArena lists it: who made it and under what licence."""
 
-    model_key: str
-    display_name: str
+    model_key: Name
+    display_name: Name
     organization: str | None = None
     license: str | None = None
     knowledge_cutoff: str | None = None

@@ -55,7 +55,17 @@ import yaml
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ingest.base import CaptureMeta, IngestError, Parsed, Record, Source, build_records, date_from_filename
+from ingest.base import (
+    CaptureMeta,
+    IngestError,
+    Name,
+    Parsed,
+    PastDate,
+    Record,
+    Source,
+    build_records,
+    date_from_filename,
+)
 
 MAPS_DIR = Path(__file__).resolve().parent / "manual_maps"
 PREFIX_SEPARATOR = "__"
@@ -69,7 +79,7 @@ class ManualRow(Record):
 
     source_name: str
     row_number: int
-    model_name: str
+    model_name: Name
     developer: str | None = None
     field: str
     field_kind: str
@@ -78,7 +88,7 @@ class ManualRow(Record):
     value_number: float | None = None
     unit: str
     capture_format: str
-    snapshot_date: date
+    snapshot_date: PastDate
 
 
 # -- the map -----------------------------------------------------------------------------------

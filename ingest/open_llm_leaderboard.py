@@ -22,6 +22,9 @@ from typing import ClassVar
 from ingest.base import (
     CaptureMeta,
     IngestError,
+    Name,
+    OptionalPastDate,
+    ParameterCount,
     Parsed,
     Record,
     Source,
@@ -34,14 +37,14 @@ from ingest.base import (
 class OpenLLMLeaderboardEntry(Record):
     """One evaluation on the Open LLM Leaderboard v2."""
 
-    eval_name: str
-    model_name: str
+    eval_name: Name
+    model_name: Name
     model_sha: str | None = None
     precision: str | None = None
     model_kind: str | None = None
     weight_type: str | None = None
     architecture: str | None = None
-    parameters: int | None = None
+    parameters: ParameterCount = None
     is_moe: bool | None = None
     is_merged: bool | None = None
     is_flagged: bool | None = None
@@ -58,8 +61,8 @@ class OpenLLMLeaderboardEntry(Record):
     musr: float | None = None
     mmlu_pro: float | None = None
     co2_cost_kg: float | None = None
-    upload_date: date | None = None
-    submission_date: date | None = None
+    upload_date: OptionalPastDate = None
+    submission_date: OptionalPastDate = None
 
 
 REQUIRED = ("eval_name", "fullname", "#Params (B)", "Average ⬆️")

@@ -25,7 +25,9 @@ from bs4 import BeautifulSoup, Tag
 from ingest.base import (
     CaptureMeta,
     IngestError,
+    Name,
     Parsed,
+    PastDate,
     Record,
     Source,
     build_records,
@@ -38,7 +40,7 @@ class OpenLMScore(Record):
     """One leaderboard row: a model and the scores the page shows for it."""
 
     position: int  # 1-based order of the row in the capture's leaderboard table
-    model_name: str
+    model_name: Name
     arena_elo: float | None = None
     coding: float | None = None
     vision: float | None = None
@@ -50,7 +52,7 @@ class OpenLMScore(Record):
     organization: str | None = None
     license: str | None = None
     model_url: str | None = None
-    snapshot_date: date
+    snapshot_date: PastDate
     capture_format: str
 
 

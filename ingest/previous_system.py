@@ -35,8 +35,13 @@ from typing import Any, ClassVar
 
 from ingest.base import (
     CaptureMeta,
+    Flop,
     IngestError,
+    Name,
+    OptionalPastDate,
+    Parameters,
     Parsed,
+    PastDate,
     Record,
     Source,
     build_records,
@@ -50,14 +55,14 @@ class PreviousSystemScore(Record):
 
     leaderboard: str
     entry_index: int
-    model_name: str
+    model_name: Name
     developer: str | None = None
     score_name: str
     score_value: float
     source_note: str | None = None
-    parameters: float | None = None
-    training_flop: float | None = None
-    snapshot_date: date
+    parameters: Parameters = None
+    training_flop: Flop = None
+    snapshot_date: PastDate
     saved_at: datetime | None = None
     last_updated: datetime | None = None
 
@@ -67,13 +72,13 @@ class PreviousSystemEstimate(Record):
 
     file_kind: str
     row_number: int
-    model_name: str
+    model_name: Name
     developer: str | None = None
-    release_date: date | None = None
-    parameters: float | None = None
+    release_date: OptionalPastDate = None
+    parameters: Parameters = None
     parameter_source: str | None = None
     parameters_notes: str | None = None
-    training_flop: float | None = None
+    training_flop: Flop = None
     confidence: str | None = None
     confidence_explanation: str | None = None
     estimation_method: str | None = None
@@ -90,7 +95,7 @@ class PreviousSystemEstimate(Record):
     hardware_quantity: float | None = None
     training_time_hours: float | None = None
     accessibility: str | None = None
-    snapshot_date: date
+    snapshot_date: PastDate
 
 
 ESTIMATE_COLUMNS = ("model", "developer", "training_flop", "threshold_classification", "verified")

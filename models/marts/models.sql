@@ -100,6 +100,15 @@ classified as (
 
 ),
 
+{%- set estimate_changed -%}
+    coalesce(
+        abs(ln(classified.training_flop / decisions.shown_training_flop)) > 0.001
+        or abs(ln(classified.flop_low / decisions.shown_flop_low)) > 0.001
+        or abs(ln(classified.flop_high / decisions.shown_flop_high)) > 0.001,
+        true
+    )
+{%- endset %}
+
 decided as (
 
     select
@@ -108,10 +117,18 @@ decided as (
         decisions.reason as decision_reason,
         decisions.reviewer,
         decisions.decided_at,
+        {#- Contradicted: the estimate changed since the reviewer saw it (central value or
+            either end by more than 0.1%, or what was shown is not recorded) and its interval
+            now lies wholly on the other side. An interval the reviewer saw and overruled is
+            their decision, not a contradiction. -#}
         case
-            when decisions.decision = 'n' and classified.flop_low >= {{ var('flop_threshold') }}
+            when
+                decisions.decision = 'n' and classified.flop_low >= {{ var('flop_threshold') }}
+                and {{ estimate_changed }}
                 then 'verified below 1e25, but the new estimate''s interval is wholly above it'
-            when decisions.decision = 'y' and classified.flop_high < {{ var('flop_threshold') }}
+            when
+                decisions.decision = 'y' and classified.flop_high < {{ var('flop_threshold') }}
+                and {{ estimate_changed }}
                 then 'verified above 1e25, but the new estimate''s interval is wholly below it'
         end as review_flag
     from classified
@@ -165,7 +182,7 @@ final as (
             when {{ is_candidate('automated_classification') }} then 'candidates'
             else 'below'
         end as dataset_file,
-        decision = 'y' as in_staging_file,
+        coalesce(decision = 'y', false) as in_staging_file,
         first_seen_date
     from decided
 

@@ -17,6 +17,8 @@ final as (
         reviewer,
         decided_at,
         shown_training_flop,
+        shown_flop_low,
+        shown_flop_high,
         shown_classification
     from decisions
     qualify row_number() over (partition by model_id order by decided_at desc) = 1

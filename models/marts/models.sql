@@ -18,7 +18,8 @@ ranked as (
 
 primary_estimates as (
 
-    select * from ranked where method_rank = 1
+    select * from ranked
+    where method_rank = 1
 
 ),
 
@@ -43,7 +44,8 @@ parameters as (
         arg_min(parameters, method_rank) as parameters,
         arg_min(parameter_source, method_rank) as parameter_source
     from ranked
-    where parameters > 0
+    where
+        parameters > 0
         and not ({{ var('exclude_epoch_values') }} and parameter_source = 'epoch')
     group by model_id
 
@@ -89,11 +91,16 @@ classified as (
         estimated.*,
         {{ classify_threshold('flop_low', 'flop_high', 'p_above_1e25') }} as automated_classification,
         case estimated.confidence
-            when 'high' then 'Direct evidence: ' || replace(estimated.estimation_method, '_', ' ')
-                || ' from disclosed or confidently estimated figures'
-            when 'medium' then 'Indirect evidence: ' || replace(estimated.estimation_method, '_', ' ')
-                || ' with assumptions (utilisation, price, or Epoch "Likely")'
-            else 'Inference: ' || replace(estimated.estimation_method, '_', ' ')
+            when 'high'
+                then
+                    'Direct evidence: ' || replace(estimated.estimation_method, '_', ' ')
+                    || ' from disclosed or confidently estimated figures'
+            when 'medium'
+                then
+                    'Indirect evidence: ' || replace(estimated.estimation_method, '_', ' ')
+                    || ' with assumptions (utilisation, price, or Epoch "Likely")'
+            else
+                'Inference: ' || replace(estimated.estimation_method, '_', ' ')
                 || ' with a wide interval; a reviewer should check it'
         end as confidence_explanation
     from estimated
@@ -167,7 +174,8 @@ final as (
         case when decision is not null then 'y' else 'n' end as verified,
         case
             when decision is null then null
-            else decision_reason || ' (' || reviewer || ', ' || strftime(decided_at, '%Y-%m-%d') || ')'
+            else
+                decision_reason || ' (' || reviewer || ', ' || strftime(decided_at, '%Y-%m-%d') || ')'
                 || coalesce(' [re-review: ' || review_flag || ']', '')
         end as notes,
         coalesce(last_evidence_date, release_date) as last_updated,

@@ -16,7 +16,7 @@ scores as (
     select
         scores.*,
         date_diff('day', date '2023-01-01', coalesce(models.release_date, models.first_seen_date, scores.snapshot_date))
-            / 365.25 as z,
+        / 365.25 as z,
         case when models.weights_access = 'proprietary' then 1.0 else 0.0 end as w
     from {{ ref('int_benchmark_scores_unioned') }} as scores
     inner join {{ ref('int_models_identified') }} as models on scores.model_id = models.model_id
@@ -66,7 +66,8 @@ loo_sums as (
 
 centred as (
 
-    select {{ ols_centre('loo_sums') }}
+    select
+        {{ ols_centre('loo_sums') }}
     from loo_sums
     where loo_sums.n >= {{ var('benchmark_min_references') }}
 
@@ -74,13 +75,17 @@ centred as (
 
 inverted as (
 
-    select {{ ols_invert('centred') }} from centred
+    select
+        {{ ols_invert('centred') }}
+    from centred
 
 ),
 
 fitted as (
 
-    select {{ ols_coefficients('inverted') }} from inverted
+    select
+        {{ ols_coefficients('inverted') }}
+    from inverted
 
 ),
 

@@ -55,9 +55,9 @@ final as (
         pow(10, log10_flop + half_width) as flop_high,
         'low' as confidence,
         'Benchmark regression (' || fits || ')'
-            || case when n_leaderboards > 1 then '; weighted mean ' else '; ' end
-            || {{ fmt_sci('pow(10, log10_flop)') }} || ' FLOP, 90% PI '
-            || {{ fmt_sci('pow(10, log10_flop - half_width)') }} || '..' || {{ fmt_sci('pow(10, log10_flop + half_width)') }}
+        || case when n_leaderboards > 1 then '; weighted mean ' else '; ' end
+        || {{ fmt_sci('pow(10, log10_flop)') }} || ' FLOP, 90% PI '
+        || {{ fmt_sci('pow(10, log10_flop - half_width)') }} || '..' || {{ fmt_sci('pow(10, log10_flop + half_width)') }}
             as reasoning,
         sources,
         evidence_date,

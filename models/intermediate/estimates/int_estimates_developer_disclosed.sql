@@ -19,7 +19,7 @@ final as (
         {{ flop_high('disclosed_training_flop', 1.5) }} as flop_high,
         'high' as confidence,
         'Developer-disclosed compute: ' || {{ fmt_sci('disclosed_training_flop') }}
-            || ' FLOP as stated; interval x/1.5..x1.5 for rounding and unstated stages' as reasoning,
+        || ' FLOP as stated; interval x/1.5..x1.5 for rounding and unstated stages' as reasoning,
         source_url as sources,
         evidence_date,
         total_parameters as parameters,

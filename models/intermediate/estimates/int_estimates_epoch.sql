@@ -20,9 +20,9 @@ final as (
         {{ flop_high('training_compute_flop', 'interval_factor') }} as flop_high,
         tracker_confidence as confidence,
         'Epoch AI estimate ' || {{ fmt_sci('training_compute_flop') }} || ' FLOP (' || epoch_confidence
-            || ', read as x/' || cast(interval_factor as integer) || '..x' || cast(interval_factor as integer)
-            || ') from the ' || export_name || ' export captured ' || cast(cast(captured_at as date) as varchar)
-            || coalesce('; Epoch notes: ' || left(regexp_replace(training_compute_notes, '\s+', ' ', 'g'), 160), '')
+        || ', read as x/' || cast(interval_factor as integer) || '..x' || cast(interval_factor as integer)
+        || ') from the ' || export_name || ' export captured ' || cast(cast(captured_at as date) as varchar)
+        || coalesce('; Epoch notes: ' || left(regexp_replace(training_compute_notes, '\s+', ' ', 'g'), 160), '')
             as reasoning,
         coalesce(source_url || ' ; ', '') || 'https://epoch.ai/data/ai-models (' || epoch_model_name || ')' as sources,
         evidence_date,

@@ -36,12 +36,12 @@ final as (
         hardware_count * peak_flops * training_time_hours * 3600 * {{ var('utilization_high') }} as flop_high,
         'medium' as confidence,
         'Hardware: ' || cast(hardware_count as varchar) || ' x ' || hardware_type || ' at '
-            || {{ fmt_sci('peak_flops') }} || ' FLOP/s (' || precision_used || ') x '
-            || cast(round(training_time_hours) as varchar) || ' h x utilisation '
-            || cast({{ var('utilization_central') }} as varchar) || ' ('
-            || cast({{ var('utilization_low') }} as varchar) || '-' || cast({{ var('utilization_high') }} as varchar)
-            || ') = ' || {{ fmt_sci('hardware_count * peak_flops * training_time_hours * 3600 * ' ~ var('utilization_central')) }}
-            || ' FLOP' as reasoning,
+        || {{ fmt_sci('peak_flops') }} || ' FLOP/s (' || precision_used || ') x '
+        || cast(round(training_time_hours) as varchar) || ' h x utilisation '
+        || cast({{ var('utilization_central') }} as varchar) || ' ('
+        || cast({{ var('utilization_low') }} as varchar) || '-' || cast({{ var('utilization_high') }} as varchar)
+        || ') = ' || {{ fmt_sci('hardware_count * peak_flops * training_time_hours * 3600 * ' ~ var('utilization_central')) }}
+        || ' FLOP' as reasoning,
         source_url as sources,
         evidence_date,
         total_parameters as parameters,

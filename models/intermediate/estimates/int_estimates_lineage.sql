@@ -39,11 +39,12 @@ candidates as (
         refs.reference_method as predecessor_method
     from models as successor
     inner join models as predecessor
-        on successor.developer = predecessor.developer
-        and successor.line = predecessor.line
-        and predecessor.release_date < successor.release_date
-        and predecessor.release_date >= successor.release_date - interval {{ var('lineage_max_gap_months') }} month
-        and predecessor.model_id <> successor.model_id
+        on
+            successor.developer = predecessor.developer
+            and successor.line = predecessor.line
+            and successor.release_date > predecessor.release_date
+            and predecessor.release_date >= successor.release_date - interval {{ var('lineage_max_gap_months') }} month
+            and successor.model_id <> predecessor.model_id
     inner join refs on predecessor.model_id = refs.model_id
     qualify row_number() over (
         partition by successor.model_id order by predecessor.release_date desc, refs.log10_flop desc
@@ -62,11 +63,12 @@ shared_snapshots as (
     from candidates
     inner join {{ ref('int_benchmark_predictions') }} as mine on candidates.model_id = mine.model_id
     inner join {{ ref('int_benchmark_scores_unioned') }} as theirs
-        on candidates.predecessor_id = theirs.model_id
-        and mine.leaderboard = theirs.leaderboard
-        and mine.snapshot_id = theirs.snapshot_id
+        on
+            candidates.predecessor_id = theirs.model_id
+            and mine.leaderboard = theirs.leaderboard
+            and mine.snapshot_id = theirs.snapshot_id
     qualify row_number() over (
-        partition by candidates.model_id order by mine.snapshot_date desc, mine.leaderboard
+        partition by candidates.model_id order by mine.snapshot_date desc, mine.leaderboard asc
     ) = 1
 
 ),
@@ -100,16 +102,17 @@ final as (
         {{ interval_from_sigma('log10_flop', 'sigma', 'high') }} as flop_high,
         'low' as confidence,
         'Family lineage: successor in ' || developer || '''s ' || line || ' line to ' || predecessor_id
-            || ' (' || cast(predecessor_release_date as varchar) || ', ' || {{ fmt_sci('pow(10, predecessor_log10_flop)') }}
-            || ' FLOP by ' || predecessor_method || ')'
-            || case
-                when slope is null then '; no leaderboard scores both, so no benchmark shift'
-                else '; benchmark difference ' || printf('%+.0f', score_difference) || ' on ' || leaderboard || ' '
-                    || cast(snapshot_date as varchar) || ' x ' || printf('%.4f', slope) || ' dex/point = '
-                    || printf('%+.2f', slope * score_difference) || ' dex'
-            end
-            || '; -> ' || {{ fmt_sci('pow(10, log10_flop)') }} || ' FLOP, interval widened to sigma '
-            || printf('%.2f', sigma) || ' dex' as reasoning,
+        || ' (' || cast(predecessor_release_date as varchar) || ', ' || {{ fmt_sci('pow(10, predecessor_log10_flop)') }}
+        || ' FLOP by ' || predecessor_method || ')'
+        || case
+            when slope is null then '; no leaderboard scores both, so no benchmark shift'
+            else
+                '; benchmark difference ' || printf('%+.0f', score_difference) || ' on ' || leaderboard || ' '
+                || cast(snapshot_date as varchar) || ' x ' || printf('%.4f', slope) || ' dex/point = '
+                || printf('%+.2f', slope * score_difference) || ' dex'
+        end
+        || '; -> ' || {{ fmt_sci('pow(10, log10_flop)') }} || ' FLOP, interval widened to sigma '
+        || printf('%.2f', sigma) || ' dex' as reasoning,
         'lineage from ' || predecessor_id as sources,
         release_date as evidence_date,
         cast(null as double) as parameters,

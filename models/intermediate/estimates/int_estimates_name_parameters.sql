@@ -11,8 +11,12 @@ with
 
 models as (
 
-    select * from {{ ref('int_models_identified') }}
-    where model_id not in (select model_id from {{ ref('int_model_specs_joined') }} where active_parameters > 0)
+    select identified.*
+    from {{ ref('int_models_identified') }} as identified
+    where identified.model_id not in (
+        select specs.model_id from {{ ref('int_model_specs_joined') }} as specs
+        where specs.active_parameters > 0
+    )
 
 ),
 
@@ -66,7 +70,7 @@ hub as (
         min(hub.repo_id) as repo_id
     from {{ ref('stg_huggingface__models') }} as hub
     inner join {{ ref('int_model_names_normalized') }} as names
-        on names.source_name = 'huggingface' and names.raw_name = hub.repo_id
+        on names.source_name = 'huggingface' and hub.repo_id = names.raw_name
     where hub.total_parameters > 0 and hub.quantization_method is null
     group by names.model_id
 
@@ -87,7 +91,8 @@ sized as (
         end as active_parameters,
         case
             when hub.total_parameters > 0
-                then 'Hub safetensors count ' || {{ fmt_sci('hub.total_parameters') }} || ' (' || hub.repo_id || ')'
+                then
+                    'Hub safetensors count ' || {{ fmt_sci('hub.total_parameters') }} || ' (' || hub.repo_id || ')'
                     || case when hub.active_parameters > 0 then ', ' || {{ fmt_sci('hub.active_parameters') }} || ' active' else '' end
             else from_name.size_reading
         end as size_reading,
@@ -96,14 +101,18 @@ sized as (
     from models
     left join hub on models.model_id = hub.model_id
     left join from_name on models.model_id = from_name.model_id
-    where coalesce(models.release_date, models.first_seen_date) is not null
+    where
+        coalesce(models.release_date, models.first_seen_date) is not null
         and coalesce(hub.total_parameters, from_name.total_parameters) > 0
 
 ),
 
 epoch_names as (
 
-    select raw_name, model_id from {{ ref('int_model_names_normalized') }}
+    select
+        raw_name,
+        model_id
+    from {{ ref('int_model_names_normalized') }}
     where source_name = 'epoch'
 
 ),
@@ -118,7 +127,8 @@ calibration as (
         log10(epoch.training_dataset_size) as y
     from {{ ref('stg_epoch__models') }} as epoch
     inner join epoch_names on epoch.model_name = epoch_names.raw_name
-    where epoch.parameters > 1e8
+    where
+        epoch.parameters > 1e8
         and epoch.training_dataset_size > 1e9
         and epoch.publication_date >= date '2019-01-01'
         and epoch.domain ilike '%language%'
@@ -149,19 +159,26 @@ loo_sums as (
 
 centred as (
 
-    select {{ ols_centre('loo_sums') }} from loo_sums where loo_sums.n >= 20
+    select
+        {{ ols_centre('loo_sums') }}
+    from loo_sums
+    where loo_sums.n >= 20
 
 ),
 
 inverted as (
 
-    select {{ ols_invert('centred') }} from centred
+    select
+        {{ ols_invert('centred') }}
+    from centred
 
 ),
 
 fitted as (
 
-    select {{ ols_coefficients('inverted') }} from inverted
+    select
+        {{ ols_coefficients('inverted') }}
+    from inverted
 
 ),
 
@@ -186,14 +203,16 @@ final as (
         {{ six_n_d('active_parameters', 'pow(10, log10_tokens + half_width)') }} as flop_high,
         'low' as confidence,
         case when parameter_origin = 'huggingface' then 'Parameters from the Hub: ' else 'Parameters from name: ' end || size_reading || '; tokens predicted for a ' || {{ fmt_sci('total_parameters') }}
-            || '-parameter model of ' || cast(year(model_date) as varchar) || ' by log10(tokens) = '
-            || printf('%.2f', intercept) || ' + ' || printf('%.3f', b1) || ' x log10(N) '
-            || printf('%+.3f', b2) || ' x (year - 2023) (fitted on '
-            || cast(n as varchar) || ' Epoch language models' || case when in_calibration then ', this one left out' else '' end
-            || ') = ' || {{ fmt_sci('pow(10, log10_tokens)') }} || ' tokens; 6 x ' || {{ fmt_sci('active_parameters') }}
-            || ' x tokens = ' || {{ fmt_sci(six_n_d('active_parameters', 'pow(10, log10_tokens)')) }} || ' FLOP' as reasoning,
-        case when parameter_origin = 'huggingface' then 'https://huggingface.co/' || repo_id || ' (Hub parameter count)'
-            else 'model name ' || model_id end || ' ; https://epoch.ai/data/ai-models (token calibration)' as sources,
+        || '-parameter model of ' || cast(year(model_date) as varchar) || ' by log10(tokens) = '
+        || printf('%.2f', intercept) || ' + ' || printf('%.3f', b1) || ' x log10(N) '
+        || printf('%+.3f', b2) || ' x (year - 2023) (fitted on '
+        || cast(n as varchar) || ' Epoch language models' || case when in_calibration then ', this one left out' else '' end
+        || ') = ' || {{ fmt_sci('pow(10, log10_tokens)') }} || ' tokens; 6 x ' || {{ fmt_sci('active_parameters') }}
+        || ' x tokens = ' || {{ fmt_sci(six_n_d('active_parameters', 'pow(10, log10_tokens)')) }} || ' FLOP' as reasoning,
+        case
+            when parameter_origin = 'huggingface' then 'https://huggingface.co/' || repo_id || ' (Hub parameter count)'
+            else 'model name ' || model_id
+        end || ' ; https://epoch.ai/data/ai-models (token calibration)' as sources,
         model_date as evidence_date,
         total_parameters as parameters,
         parameter_origin as parameter_source

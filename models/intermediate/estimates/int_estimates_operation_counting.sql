@@ -20,10 +20,10 @@ final as (
         {{ flop_high(six_n_d('active_parameters', 'training_tokens'), 1.5) }} as flop_high,
         'high' as confidence,
         'Operation counting: 6 x ' || {{ fmt_sci('active_parameters') }}
-            || case when architecture = 'moe' then ' active' else '' end || ' parameters x '
-            || {{ fmt_sci('training_tokens') }} || ' tokens = '
-            || {{ fmt_sci(six_n_d('active_parameters', 'training_tokens')) }} || ' FLOP'
-            || case when architecture = 'moe' then ' (MoE: ' || {{ fmt_sci('total_parameters') }} || ' total)' else '' end
+        || case when architecture = 'moe' then ' active' else '' end || ' parameters x '
+        || {{ fmt_sci('training_tokens') }} || ' tokens = '
+        || {{ fmt_sci(six_n_d('active_parameters', 'training_tokens')) }} || ' FLOP'
+        || case when architecture = 'moe' then ' (MoE: ' || {{ fmt_sci('total_parameters') }} || ' total)' else '' end
             as reasoning,
         source_url as sources,
         evidence_date,

@@ -11,11 +11,20 @@ unioned as (
         'int_estimates_name_parameters', 'int_estimates_benchmark'
     ] %}
     {% for m in methods %}
-    select
-        model_id, method, training_flop, flop_low, flop_high, confidence, reasoning, sources, evidence_date,
-        parameters, parameter_source
-    from {{ ref(m) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            model_id,
+            method,
+            training_flop,
+            flop_low,
+            flop_high,
+            confidence,
+            reasoning,
+            sources,
+            evidence_date,
+            parameters,
+            parameter_source
+        from {{ ref(m) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -23,7 +32,8 @@ unioned as (
 valid as (
 
     select * from unioned
-    where training_flop > 0 and flop_low > 0 and flop_high >= flop_low
+    where
+        training_flop > 0 and flop_low > 0 and flop_high >= flop_low
         and training_flop between flop_low and flop_high
 
 ),
@@ -34,11 +44,11 @@ final as (
         valid.*,
         {{ method_priority('method', 'confidence') }} as method_priority,
         row_number() over (
-            partition by model_id
-            order by {{ method_priority('method', 'confidence') }}, flop_high / flop_low, method
+            partition by valid.model_id
+            order by {{ method_priority('method', 'confidence') }}, valid.flop_high / valid.flop_low, valid.method
         ) as method_rank
     from valid
-    where model_id in (select model_id from {{ ref('int_models_identified') }})
+    where valid.model_id in (select identified.model_id from {{ ref('int_models_identified') }} as identified)
 
 )
 

@@ -36,9 +36,9 @@ final as (
         accelerator_hours * 3600 * peak_flops * {{ var('utilization_high') }} as flop_high,
         'medium' as confidence,
         'Training cost: $' || cast(round(training_cost_usd) as bigint) || ' / $' || cast(usd_per_hour as varchar)
-            || ' per ' || hardware_type || '-hour = ' || {{ fmt_sci('accelerator_hours') }} || ' accelerator-hours x '
-            || {{ fmt_sci('peak_flops') }} || ' FLOP/s x utilisation ' || cast({{ var('utilization_central') }} as varchar)
-            || ' = ' || {{ fmt_sci('accelerator_hours * 3600 * peak_flops * ' ~ var('utilization_central')) }} || ' FLOP'
+        || ' per ' || hardware_type || '-hour = ' || {{ fmt_sci('accelerator_hours') }} || ' accelerator-hours x '
+        || {{ fmt_sci('peak_flops') }} || ' FLOP/s x utilisation ' || cast({{ var('utilization_central') }} as varchar)
+        || ' = ' || {{ fmt_sci('accelerator_hours * 3600 * peak_flops * ' ~ var('utilization_central')) }} || ' FLOP'
             as reasoning,
         source_url || ' ; ' || price_source as sources,
         evidence_date,

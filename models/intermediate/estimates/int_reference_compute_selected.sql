@@ -23,8 +23,16 @@ epoch_as_reference as (
 direct as (
 
     {% for m in ['int_estimates_developer_disclosed', 'int_estimates_operation_counting', 'int_estimates_hardware', 'int_estimates_training_cost'] %}
-    select model_id, method, training_flop, flop_low, flop_high, confidence, evidence_date from {{ ref(m) }}
-    union all
+        select
+            model_id,
+            method,
+            training_flop,
+            flop_low,
+            flop_high,
+            confidence,
+            evidence_date
+        from {{ ref(m) }}
+        union all
     {% endfor %}
     select * from epoch_as_reference
 

@@ -25,8 +25,9 @@ lmarena as (
         'https://lmarena.ai/leaderboard (' || scores.capture_format || ' captured ' || cast(cast(scores.captured_at as date) as varchar) || ')'
             as source
     from {{ ref('stg_lmarena__scores') }} as scores
-    inner join names on names.source_name = 'lmarena' and names.raw_name = scores.model_name
-    where scores.category = 'text'
+    inner join names on names.source_name = 'lmarena' and scores.model_name = names.raw_name
+    where
+        scores.category = 'text'
         and {{ evidence_before_as_of('scores.snapshot_date') }}
 
 ),
@@ -44,8 +45,9 @@ openlm as (
         scores.votes,
         'https://openlm.ai/chatbot-arena/ (captured ' || cast(cast(scores.captured_at as date) as varchar) || ')' as source
     from {{ ref('stg_openlm__scores') }} as scores
-    inner join names on names.source_name = 'openlm' and names.raw_name = scores.model_name
-    where scores.arena_elo is not null
+    inner join names on names.source_name = 'openlm' and scores.model_name = names.raw_name
+    where
+        scores.arena_elo is not null
         and {{ evidence_before_as_of('scores.snapshot_date') }}
 
 ),
@@ -62,10 +64,11 @@ artificial_analysis as (
         collapsed.intelligence_index_max as score_high,
         cast(null as bigint) as votes,
         'https://artificialanalysis.ai/leaderboards/models (captured '
-            || cast(collapsed.snapshot_date as varchar) || ')' as source
+        || cast(collapsed.snapshot_date as varchar) || ')' as source
     from {{ ref('int_artificial_analysis_scores_collapsed') }} as collapsed
-    inner join names on names.source_name = 'artificial_analysis' and names.raw_name = collapsed.model_name
-    where collapsed.intelligence_index is not null
+    inner join names on names.source_name = 'artificial_analysis' and collapsed.model_name = names.raw_name
+    where
+        collapsed.intelligence_index is not null
         and {{ evidence_before_as_of('collapsed.snapshot_date') }}
 
 ),
@@ -76,7 +79,7 @@ previous_system as (
         names.model_id,
         'previous_' || scores.leaderboard || '_' || scores.score_name as leaderboard,
         'prev:' || scores.leaderboard || ':' || cast(scores.snapshot_date as varchar) || ':'
-            || cast(scores.ingest_run_id as varchar) as snapshot_id,
+        || cast(scores.ingest_run_id as varchar) as snapshot_id,
         scores.snapshot_date,
         scores.score_value as score,
         cast(null as double) as score_low,
@@ -84,8 +87,9 @@ previous_system as (
         cast(null as bigint) as votes,
         coalesce(scores.source_note, 'previous system scrape of ' || scores.leaderboard) as source
     from {{ ref('stg_previous_system__scores') }} as scores
-    inner join names on names.source_name = 'previous_system' and names.raw_name = scores.model_name
-    where scores.score_value is not null
+    inner join names on names.source_name = 'previous_system' and scores.model_name = names.raw_name
+    where
+        scores.score_value is not null
         and {{ evidence_before_as_of('scores.snapshot_date') }}
 
 ),

@@ -12,7 +12,8 @@ names as (
 epoch as (
 
     select * from {{ ref('stg_epoch__models') }}
-    where training_compute_flop is not null
+    where
+        training_compute_flop is not null
         and {{ evidence_before_as_of('coalesce(publication_date, captured_at)') }}
 
 ),
@@ -28,7 +29,7 @@ joined as (
             else 3
         end as export_rank
     from epoch
-    inner join names on names.raw_name = epoch.model_name
+    inner join names on epoch.model_name = names.raw_name
 
 ),
 
@@ -58,7 +59,7 @@ final as (
     where coalesce(joined.confidence, 'unknown') <> 'wrong'
     qualify row_number() over (
         partition by joined.model_id
-        order by joined.captured_at desc, joined.export_rank, joined.training_compute_flop desc
+        order by joined.captured_at desc, joined.export_rank asc, joined.training_compute_flop desc
     ) = 1
 
 )

@@ -46,7 +46,7 @@ joined as (
         all_specs.*
     from all_specs
     inner join names
-        on names.source_name = all_specs.spec_source and names.raw_name = all_specs.model_name
+        on all_specs.spec_source = names.source_name and all_specs.model_name = names.raw_name
 
 ),
 
@@ -72,9 +72,10 @@ final as (
         spec_source,
         coalesce(release_date, cast(entered_at_ts as date)) as evidence_date
     from joined
-    where coalesce(release_date, cast(entered_at_ts as date)) is null
+    where
+        coalesce(release_date, cast(entered_at_ts as date)) is null
         or {{ evidence_before_as_of('coalesce(release_date, cast(entered_at_ts as date))') }}
-    qualify row_number() over (partition by model_id order by spec_rank, entered_at_ts desc nulls last) = 1
+    qualify row_number() over (partition by model_id order by spec_rank asc, entered_at_ts desc nulls last) = 1
 
 )
 

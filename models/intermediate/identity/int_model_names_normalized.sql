@@ -50,21 +50,30 @@ manual_names as (
 
 openlm_names as (
 
-    select distinct 'openlm' as source_name, model_name as raw_name, organization
+    select distinct
+        'openlm' as source_name,
+        model_name as raw_name,
+        organization
     from {{ ref('stg_openlm__scores') }}
 
 ),
 
 artificial_analysis_names as (
 
-    select distinct 'artificial_analysis' as source_name, model_name as raw_name, creator as organization
+    select distinct
+        'artificial_analysis' as source_name,
+        model_name as raw_name,
+        creator as organization
     from {{ ref('stg_artificial_analysis__entries') }}
 
 ),
 
 huggingface_names as (
 
-    select distinct 'huggingface' as source_name, repo_id as raw_name, repo_owner as organization
+    select distinct
+        'huggingface' as source_name,
+        repo_id as raw_name,
+        repo_owner as organization
     from {{ ref('stg_huggingface__models') }}
 
 ),
@@ -81,21 +90,30 @@ open_llm_leaderboard_names as (
 
 lifearchitect_names as (
 
-    select distinct 'lifearchitect' as source_name, model_name as raw_name, developer as organization
+    select distinct
+        'lifearchitect' as source_name,
+        model_name as raw_name,
+        developer as organization
     from {{ ref('stg_lifearchitect__models') }}
 
 ),
 
 previous_system_names as (
 
-    select distinct 'previous_system' as source_name, model_name as raw_name, developer as organization
+    select distinct
+        'previous_system' as source_name,
+        model_name as raw_name,
+        developer as organization
     from {{ ref('stg_previous_system__scores') }}
 
 ),
 
 announcement_names as (
 
-    select distinct 'announcements' as source_name, model_name as raw_name, developer as organization
+    select distinct
+        'announcements' as source_name,
+        model_name as raw_name,
+        developer as organization
     from {{ ref('stg_announcements__posts') }}
     where is_model_announcement and model_name is not null
 

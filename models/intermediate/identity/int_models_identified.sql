@@ -14,7 +14,8 @@ epoch_tracked as (
 
     select distinct model_name as raw_name
     from {{ ref('stg_epoch__models') }}
-    where training_compute_flop >= 1e23
+    where
+        training_compute_flop >= 1e23
         or export_name = 'large_scale_ai_models'
         or training_compute_notes ilike '%1e25%'
         or training_compute_notes ilike '%10^25%'
@@ -29,10 +30,10 @@ tracked_names as (
     select names.*
     from names
     where names.source_name in (
-            'lmarena', 'openlm', 'artificial_analysis', 'previous_system', 'announcements',
-            'known_model_specs', 'manual_models'
-        )
-        or (names.source_name = 'epoch' and names.raw_name in (select epoch_tracked.raw_name from epoch_tracked))
+        'lmarena', 'openlm', 'artificial_analysis', 'previous_system', 'announcements',
+        'known_model_specs', 'manual_models'
+    )
+    or (names.source_name = 'epoch' and names.raw_name in (select epoch_tracked.raw_name from epoch_tracked))
 
 ),
 
@@ -44,7 +45,7 @@ specs as (
         specs.release_date
     from {{ ref('known_model_specs') }} as specs
     inner join names
-        on names.source_name = 'known_model_specs' and names.raw_name = specs.model_name
+        on names.source_name = 'known_model_specs' and specs.model_name = names.raw_name
 
 ),
 
@@ -56,7 +57,7 @@ epoch_dates as (
         min(epoch.model_name) as model_name
     from {{ ref('stg_epoch__models') }} as epoch
     inner join names
-        on names.source_name = 'epoch' and names.raw_name = epoch.model_name
+        on names.source_name = 'epoch' and epoch.model_name = names.raw_name
     group by names.model_id
 
 ),
@@ -69,7 +70,7 @@ first_seen as (
         arg_min(scores.model_name, scores.snapshot_date) as model_name
     from {{ ref('stg_lmarena__scores') }} as scores
     inner join names
-        on names.source_name = 'lmarena' and names.raw_name = scores.model_name
+        on names.source_name = 'lmarena' and scores.model_name = names.raw_name
     where {{ evidence_before_as_of('scores.snapshot_date') }}
     group by names.model_id
 
@@ -83,7 +84,7 @@ licenses as (
         bool_or(lmarena.license ilike 'propriet%') as any_proprietary,
         bool_or(lmarena.license is not null and not lmarena.license ilike 'propriet%') as any_open
     from {{ ref('stg_lmarena__models') }} as lmarena
-    inner join names on names.source_name = 'lmarena' and names.raw_name = lmarena.model_name
+    inner join names on names.source_name = 'lmarena' and lmarena.model_name = names.raw_name
     group by names.model_id
 
 ),
@@ -147,7 +148,8 @@ final as (
     left join first_seen on tracked.model_id = first_seen.model_id
     left join developers on tracked.model_id = developers.model_id
     left join licenses on tracked.model_id = licenses.model_id
-    where coalesce(specs.release_date, epoch_dates.publication_date, first_seen.first_seen_date) is null
+    where
+        coalesce(specs.release_date, epoch_dates.publication_date, first_seen.first_seen_date) is null
         or {{ evidence_before_as_of('coalesce(specs.release_date, epoch_dates.publication_date, first_seen.first_seen_date)') }}
     qualify row_number() over (partition by tracked.model_id order by specs.model_name nulls last) = 1
 

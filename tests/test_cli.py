@@ -44,3 +44,25 @@ def test_run_offline_from_saved_captures_builds(data_dir: Path, tmp_path: Path, 
         assert con.execute("select count(*) from staging.stg_epoch__models").fetchone()[0] == 3
     finally:
         con.close()
+
+
+@pytest.mark.dbt
+def test_build_fails_loudly_when_a_data_test_fails(data_dir: Path, capsys: pytest.CaptureFixture[str]):
+    assert (
+        main(["ingest", "lmarena", "--file", str(FIXTURES / "lmarena" / "mini_table.csv"), "--data-dir", str(data_dir)])
+        == 0
+    )
+    con = duckdb.connect(str(data_dir / "tracker.duckdb"))
+    try:  # a score no Elo scale produces: the staging test "arena_score between 100 and 3000" must catch it
+        con.execute(
+            "insert into raw.lmarena_scores (model_key, display_name, category, style_control, score, snapshot_date, "
+            "capture_format, ingest_run_id) values ('bogus', 'Bogus', 'text', false, 99999, date '2025-01-01', 'csv', 1)"
+        )
+    finally:
+        con.close()
+    capsys.readouterr()
+    assert main(["build", "--data-dir", str(data_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "error: dbt build failed" in err
+    assert "expression_is_true_stg_lmarena__scores_arena_score" in err
+    assert not (data_dir / "clean" / "above_1e25_flop.csv").exists()  # nothing written from a failed build

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flop_tracker.config import DATA_DIR_ENV, DB_ENV, PROJECT_ROOT, Paths, decisions_dir
+from ingest.loader import DatabaseLockedError, locked_message
 
 
 @dataclass
@@ -100,7 +101,10 @@ def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
         str(project),
     ]
     if quiet:
-        full = ["--quiet", "--no-use-colors", *full]
+        # dbt prints an unexpected error's traceback even with --quiet (a locked database, a
+        # compile error): nothing goes to the terminal, the outcome carries the message and
+        # data/.dbt/logs/dbt.log the details.
+        full = ["--quiet", "--no-use-colors", "--log-level", "none", *full]
     cwd = Path.cwd()
     os.chdir(project)
     try:
@@ -115,7 +119,10 @@ def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
                 os.environ[key] = value
     outcome = DbtOutcome(success=bool(result.success))
     if result.exception is not None:
-        outcome.error = str(result.exception).strip().splitlines()[0] if str(result.exception).strip() else ""
+        message = " ".join(str(result.exception).split())
+        if "Could not set lock" in message:
+            raise DatabaseLockedError(locked_message(paths.db, message))
+        outcome.error = message[:500]
     node_results = getattr(result.result, "results", None) or []
     for node in node_results:
         status = str(getattr(node, "status", "")).split(".")[-1].lower()
@@ -123,5 +130,7 @@ def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
         if status in {"error", "fail"}:
             name = getattr(getattr(node, "node", None), "name", "?")
             message = (getattr(node, "message", "") or "").strip().replace("\n", " ")
+            if "Could not set lock" in message:
+                raise DatabaseLockedError(locked_message(paths.db, message))
             outcome.failures.append(f"{name}: {message[:300]}")
     return outcome

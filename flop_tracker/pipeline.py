@@ -140,7 +140,19 @@ def ensure_raw(paths: Paths) -> None:
 
 
 def build(paths: Paths, select: list[str] | None = None) -> DbtOutcome:
-    """`dbt build` (seeds, models, tests) against this data directory's database."""
+    """`dbt build` (seeds, models, tests) against this data directory's database.
+
+    The seeds people write (review decisions, manual models) are validated first: dbt would
+    load a hand-edited file with a bad header or an unknown decision without complaint, so a
+    malformed one stops the build with the file and line, before anything is rebuilt.
+    """
+    from review.checks import validate_decision_seeds
+    from review.seedfile import SeedFileError
+
+    try:
+        validate_decision_seeds()
+    except SeedFileError as exc:
+        return DbtOutcome(success=False, error="a decisions seed is malformed; nothing was built", failures=[str(exc)])
     ensure_raw(paths)
     args = ["build"]
     if select:

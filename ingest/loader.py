@@ -8,6 +8,7 @@ date.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from datetime import UTC, date, datetime
@@ -53,6 +54,16 @@ class DatabaseLockedError(Exception):
     """Another process holds the DuckDB file; the message says which file and what to do."""
 
 
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
+
+
+def locked_message(db_path: Path, error: str) -> str:
+    """One sentence for DuckDB's lock error: which file, which process holds it, what to do."""
+    holder = _LOCK_HOLDER.search(error)
+    who = f" (PID {holder['pid']}, {Path(holder['program']).name})" if holder else ""
+    return f"{db_path} is in use by another process{who}; wait for it to finish and try again"
+
+
 def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database, turning DuckDB's lock error into one clear sentence."""
     if read_only and not db_path.exists():
@@ -62,11 +73,7 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
         return duckdb.connect(str(db_path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            holder = str(exc).split("Conflicting lock is held in")[-1].strip() if "Conflicting" in str(exc) else ""
-            who = f" (held by {holder.split(' ')[0]} {holder.split('PID')[-1].strip(' )')})" if holder else ""
-            raise DatabaseLockedError(
-                f"{db_path} is in use by another process{who}; wait for it to finish and try again"
-            ) from exc
+            raise DatabaseLockedError(locked_message(db_path, str(exc))) from exc
         raise
 
 
@@ -218,5 +225,6 @@ __all__ = [
     "connect",
     "ensure_tables",
     "load",
+    "locked_message",
     "record_failure",
 ]

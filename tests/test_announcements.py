@@ -291,8 +291,8 @@ def test_feeds_fetched_from_a_local_server_load_with_their_seeded_developer(path
             "select status, count(*), max(error) from raw.ingest_runs where source = 'announcements' "
             "group by 1 order by 1"
         ).fetchall()
-        # The runs table records an unreachable feed as a failed run with its reason.
-        assert [(status, n) for status, n, _ in runs] == [("failed", 1), ("ok", 3)]
-        assert runs[0][2] == f"{feeds[3].url}: HTTP 404"
+        # The runs table records an unreachable feed as an 'unreachable' run with its reason.
+        assert [(status, n) for status, n, _ in runs] == [("ok", 3), ("unreachable", 1)]
+        assert runs[1][2] == f"{feeds[3].url}: HTTP 404"
     finally:
         con.close()

@@ -55,8 +55,9 @@ def test_build_fails_loudly_when_a_data_test_fails(data_dir: Path, capsys: pytes
     con = duckdb.connect(str(data_dir / "tracker.duckdb"))
     try:  # a score no Elo scale produces: the staging test "arena_score between 100 and 3000" must catch it
         con.execute(
-            "insert into raw.lmarena_scores (model_key, display_name, category, style_control, score, snapshot_date, "
-            "capture_format, ingest_run_id) values ('bogus', 'Bogus', 'text', false, 99999, date '2025-01-01', 'csv', 1)"
+            "insert into raw.lmarena_scores (model_key, display_name, category, style_control, score, "
+            "snapshot_date, capture_format, ingest_run_id) "
+            "values ('bogus', 'Bogus', 'text', false, 99999, date '2025-01-01', 'csv', 1)"
         )
     finally:
         con.close()

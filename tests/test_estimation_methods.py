@@ -12,7 +12,6 @@ import csv
 import math
 import shutil
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import numpy as np

@@ -195,7 +195,10 @@ def test_after_a_failed_fetch_the_last_good_capture_is_replayed_and_stays_replay
     con = connect(paths.db)
     try:
         assert con.execute("select count(*) from raw.lmarena_scores").fetchone() == (LMARENA_ROWS,)
-        assert con.execute("select status from raw.ingest_runs order by run_id").fetchall() == [("ok",), ("unreachable",)]
+        assert con.execute("select status from raw.ingest_runs order by run_id").fetchall() == [
+            ("ok",),
+            ("unreachable",),
+        ]
     finally:
         con.close()
     # The raw folder alone rebuilds the table in a fresh database.

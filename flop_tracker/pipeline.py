@@ -71,6 +71,19 @@ def _reason(result: RunResult) -> str:
     return f"{result.status}: {text}" if result.status == "unreachable" else text
 
 
+def problem_lines(source: str, results: list[RunResult]) -> list[str]:
+    """One line per failed capture, and ONE line for all of a source's unreachable URLs."""
+    lines = [r.line for r in results if r.status == "failed"]
+    unreachable = [r for r in results if r.status == "unreachable"]
+    if len(unreachable) == 1:
+        lines.append(unreachable[0].line)
+    elif unreachable:
+        reasons = list(dict.fromkeys(_reason(r).removeprefix("unreachable: ") for r in unreachable))
+        why = reasons[0] if len(reasons) == 1 else f"{reasons[0]}; +{len(reasons) - 1} other reasons"
+        lines.append(f"{source}: unreachable: {len(unreachable)} URLs: {clean_terminal(why, 120)}")
+    return lines
+
+
 def selected_sources(names: Iterable[str] | None) -> list[Source]:
     names = list(names or [])
     return [registry.get(n) for n in names] if names else list(registry.SOURCES.values())
@@ -123,9 +136,9 @@ def ingest(
             for path in files:
                 results.append(ingestor.ingest_file(source, path))
                 progress.advance(task)
-            for r in results:
-                if r.status in {"failed", "unreachable"} and not quiet:
-                    console.print(r.line, markup=False)
+            if not quiet:
+                for line in problem_lines(source.name, results):
+                    console.print(line, markup=False)
             summary.results.extend(results)
     return summary
 

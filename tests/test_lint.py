@@ -24,5 +24,5 @@ def test_ruff_is_clean():
 
 @pytest.mark.dbt
 def test_sqlfluff_is_clean_on_models():
-    result = run(str(BIN / "sqlfluff"), "lint", "models", "--disable-progress-bar")
+    result = run(str(BIN / "sqlfluff"), "lint", "models", "tests/data_tests", "--disable-progress-bar")
     assert result.returncode == 0, result.stdout[-3000:]

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from flop_tracker.config import decisions_dir
 from review.seedfile import SeedFileError, parse_seed, read_seed
@@ -67,8 +67,9 @@ class ReviewDecision(BaseModel):
 
     @field_validator("model_id", "reason", "reviewer")
     @classmethod
-    def _no_control_characters(cls, value: str) -> str:
-        if any(ord(c) < 32 and c not in "\t" or 0x7F <= ord(c) <= 0x9F for c in value):
+    def _no_control_characters(cls, value: str, info: ValidationInfo) -> str:
+        allowed = "\t\n\r" if info.field_name == "reason" else ""  # a hand-edited reason may span lines
+        if any((ord(c) < 32 or 0x7F <= ord(c) <= 0x9F) and c not in allowed for c in value):
             raise ValueError("contains control characters")
         return value
 

@@ -144,6 +144,11 @@ def model_panel(row: dict[str, Any]) -> Panel:
     return Panel(Group(*lines), title=title, title_align="left", expand=True)
 
 
+def check_reason(text: str) -> bool | str:
+    """questionary validator: True for a reason, else the message shown under the prompt."""
+    return True if text.strip() else EMPTY_REASON
+
+
 class ReviewPrompts:
     """The session's questions (questionary). `input`/`output` let tests drive them without a terminal."""
 
@@ -169,11 +174,7 @@ class ReviewPrompts:
 
     def reason(self, decision: str) -> str:
         """The reason for a y or n; an empty answer is refused with a message and asked again."""
-        answer = questionary.text(
-            REASON_PROMPTS[decision],
-            validate=lambda text: True if text.strip() else EMPTY_REASON,
-            **self.io,
-        ).unsafe_ask()
+        answer = questionary.text(REASON_PROMPTS[decision], validate=check_reason, **self.io).unsafe_ask()
         return answer.strip()
 
     def keep_going(self, remaining: int) -> bool:
@@ -218,14 +219,14 @@ def review(
     staging = [r for r in mart if r["in_staging_file"]]
     todo = pending_candidates(mart, set(decided))
     result.to_review = len(todo)
-    out.print(f"Candidates: {len(candidates)} models", markup=False)
-    out.print(f"Staging: {len(staging)} models", markup=False)
+    out.print(f"Candidates: {len(candidates)} models", markup=False, soft_wrap=True)
+    out.print(f"Staging: {len(staging)} models", markup=False, soft_wrap=True)
     out.print()
-    out.print(f"Found {len(todo)} new candidates to review", markup=False)
+    out.print(f"Found {len(todo)} new candidates to review", markup=False, soft_wrap=True)
     if not todo:
         return result
     out.print()
-    out.print(OPTIONS, markup=False)
+    out.print(OPTIONS, markup=False, soft_wrap=True)
     shown = 0
     try:
         for index, row in enumerate(todo):
@@ -235,7 +236,11 @@ def review(
             name = clean_terminal(row["model"])
             other = read_decisions(decisions_file).get(row["model_id"])
             if other is not None:  # another reviewer decided it since the session started
-                out.print(f"{name} was already decided: {clean_terminal(describe(other))}; skipping", markup=False)
+                out.print(
+                    f"{name} was already decided: {clean_terminal(describe(other))}; skipping",
+                    markup=False,
+                    soft_wrap=True,
+                )
                 result.already_decided.append(other)
                 continue
             out.print()
@@ -246,7 +251,7 @@ def review(
                 result.quit = True
                 break
             if choice == "skip":
-                out.print(f"Skipped {name}", markup=False)
+                out.print(f"Skipped {name}", markup=False, soft_wrap=True)
                 result.skipped.append(row["model_id"])
                 continue
             reason = prompts.reason(choice)
@@ -266,6 +271,7 @@ def review(
                 out.print(
                     f"Not saved: {name} was decided meanwhile: {clean_terminal(describe(outcome.existing))}",
                     markup=False,
+                    soft_wrap=True,
                 )
                 result.already_decided.append(outcome.existing)
                 continue
@@ -275,12 +281,14 @@ def review(
                     f"Successfully recorded {name}: it is added to the staging dataset and marked as verified "
                     "(applied by the rebuild when the session ends)",
                     markup=False,
+                    soft_wrap=True,
                 )
             else:
                 out.print(
                     f"Successfully recorded {name}: it moves to below_1e25_flop.csv with verified=y "
                     "(applied by the rebuild when the session ends)",
                     markup=False,
+                    soft_wrap=True,
                 )
     except (KeyboardInterrupt, EOFError):
         result.interrupted = True
@@ -321,16 +329,22 @@ def print_moves(moves: Moves, out: Console) -> None:
     out.print(
         "Moved to staging (data/staging/above_1e25_flop_staging.csv): " + (", ".join(moves.to_staging) or "none"),
         markup=False,
+        soft_wrap=True,
     )
     out.print(
         "Moved to below (data/clean/below_1e25_flop.csv): " + (", ".join(moves.to_below) or "none"),
         markup=False,
+        soft_wrap=True,
     )
     if moves.flagged:
-        out.print(f"Flagged for re-review ({len(moves.flagged)}):", markup=False)
+        out.print(f"Flagged for re-review ({len(moves.flagged)}):", markup=False, soft_wrap=True)
         for name, why in moves.flagged:
-            out.print(f"  {name}: {why}", markup=False)
+            out.print(f"  {name}: {why}", markup=False, soft_wrap=True)
     else:
-        out.print("Flagged for re-review: none", markup=False)
+        out.print("Flagged for re-review: none", markup=False, soft_wrap=True)
     for model_id in moves.not_applied:
-        out.print(f"Warning: the decision on {model_id} is not in the built dataset (is the model still tracked?)")
+        out.print(
+            f"Warning: the decision on {model_id} is not in the built dataset (is the model still tracked?)",
+            markup=False,
+            soft_wrap=True,
+        )

@@ -39,6 +39,7 @@ def _rebuild(paths: Paths) -> bool:
         console.print(
             f"Rebuilt: {f.above} candidates, {f.below} below, {f.staging} in staging (confirmed above 1e25 FLOP)",
             markup=False,
+            soft_wrap=True,
         )
     return True
 
@@ -60,7 +61,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     paths = paths_from(args)
     path = decisions_path()
     reviewer = default_reviewer(args.reviewer)
-    console.print("Loading datasets...", markup=False)
+    console.print("Loading datasets...", markup=False, soft_wrap=True)
     try:
         read_decisions(path)
     except SeedFileError as exc:
@@ -76,13 +77,14 @@ def cmd_review(args: argparse.Namespace) -> int:
         f"Saved {len(result.saved)} decisions as {clean_terminal(reviewer)} ({above} above, "
         f"{len(result.saved) - above} below) in {path}; skipped {len(result.skipped)}",
         markup=False,
+        soft_wrap=True,
     )
     if result.interrupted:
-        console.print("Interrupted: every decision made so far is saved.", markup=False)
+        console.print("Interrupted: every decision made so far is saved.", markup=False, soft_wrap=True)
     if not result.saved:
         return 130 if result.interrupted else 0
     if args.no_build or result.interrupted:
-        console.print("Run `flop-tracker build` to apply them to the CSV files.", markup=False)
+        console.print("Run `flop-tracker build` to apply them to the CSV files.", markup=False, soft_wrap=True)
         return 130 if result.interrupted else 0
     if not _rebuild(paths):
         fail("the decisions are saved; fix the problem above and run `flop-tracker build`")
@@ -143,11 +145,14 @@ def cmd_manual_entry(args: argparse.Namespace) -> int:
         try:
             entry = validate_entry(values)
         except ValidationError as exc:
+            flag_of = {dest: flag for flag, dest, _ in FLAGS}
             for problem in describe_error(exc, {k: str(v) for k, v in values.items()}).split("; "):
-                fail(f"--{problem}")
+                field, _, message = problem.partition(": ")
+                fail(f"--{flag_of.get(field, field)}: {message}")
+            fail(f"nothing saved to {path}")
             return 2
         for warning in entry.warnings():
-            console.print(f"Note: {warning}", markup=False)
+            console.print(f"Note: {warning}", markup=False, soft_wrap=True)
     else:
         if _needs_terminal("manual-entry (without --name ...)"):
             return 2
@@ -155,26 +160,28 @@ def cmd_manual_entry(args: argparse.Namespace) -> int:
             "Enter a model no source found. Numbers accept 405B, 1.8T, 3.8e25; Enter leaves an optional field "
             "empty; Ctrl-C cancels.",
             markup=False,
+            soft_wrap=True,
         )
         try:
-            entry = run_form(FormPrompts(), entered_by, lambda text: console.print(text, markup=False))
+            entry = run_form(FormPrompts(), entered_by, lambda text: console.print(text, markup=False, soft_wrap=True))
         except (KeyboardInterrupt, EOFError):
-            console.print("Cancelled: nothing saved.", markup=False)
+            console.print("Cancelled: nothing saved.", markup=False, soft_wrap=True)
             return 130
         if entry is None:
-            console.print("Not saved.", markup=False)
+            console.print("Not saved.", markup=False, soft_wrap=True)
             return 1
     earlier = [m for m in existing if m.model_name.lower() == entry.model_name.lower()]
     append_manual_model(entry, path)
-    console.print(f"Saved {clean_terminal(entry.model_name)} to {path}", markup=False)
+    console.print(f"Saved {clean_terminal(entry.model_name)} to {path}", markup=False, soft_wrap=True)
     if earlier:
         console.print(
             f"It supersedes the earlier entry of {earlier[-1].entered_at:%Y-%m-%d %H:%M} by "
             f"{clean_terminal(earlier[-1].entered_by)}",
             markup=False,
+            soft_wrap=True,
         )
     if args.no_build:
-        console.print("Run `flop-tracker build` to estimate it.", markup=False)
+        console.print("Run `flop-tracker build` to estimate it.", markup=False, soft_wrap=True)
         return 0
     if not _rebuild(paths):
         return 1
@@ -201,7 +208,9 @@ def _show_entry(paths: Paths, name: str) -> None:
     finally:
         con.close()
     if row is None:
-        console.print(f"{clean_terminal(name)} has no estimate yet (not in the dataset files).", markup=False)
+        console.print(
+            f"{clean_terminal(name)} has no estimate yet (not in the dataset files).", markup=False, soft_wrap=True
+        )
         return
     model_id, flop, low, high, method, classification, dataset_file = row
     where = "the candidates file" if dataset_file == "candidates" else "the below file"
@@ -209,6 +218,7 @@ def _show_entry(paths: Paths, name: str) -> None:
         f"{clean_terminal(model_id)}: {flop:.2e} FLOP (90% interval {low:.2e} - {high:.2e}) by {method}; "
         f"{classification}; in {where}",
         markup=False,
+        soft_wrap=True,
     )
 
 
@@ -230,36 +240,42 @@ def cmd_import_previous(args: argparse.Namespace) -> int:
         fail(str(exc))
         return 2
     verb = "Would import" if args.dry_run else "Imported"
-    console.print(f"{verb} {len(report.imported)} decisions as reviewer {REVIEWER}:", markup=False)
+    console.print(f"{verb} {len(report.imported)} decisions as reviewer {REVIEWER}:", markup=False, soft_wrap=True)
     for verdict, model_id in report.imported:
         console.print(
             f"  {verdict.decision} {clean_terminal(verdict.name)} -> {clean_terminal(model_id)}: "
             f"{clean_terminal(verdict.reason, 70)}",
             markup=False,
+            soft_wrap=True,
         )
     for verdict, existing in report.already_decided:
         console.print(
             f"Already decided, kept: {clean_terminal(verdict.name)} ({clean_terminal(existing.model_id)}: "
             f"{existing.decision} by {clean_terminal(existing.reviewer)})",
             markup=False,
+            soft_wrap=True,
         )
     for verdict, why in report.unmapped:
         console.print(
-            f"Could not map: {clean_terminal(verdict.name)} ({verdict.origin}): {clean_terminal(why)}", markup=False
+            f"Could not map: {clean_terminal(verdict.name)} ({verdict.origin}): {clean_terminal(why)}",
+            markup=False,
+            soft_wrap=True,
         )
     for line in report.conflicts:
-        console.print(f"Conflicting verdicts, not imported: {clean_terminal(line)}", markup=False)
+        console.print(f"Conflicting verdicts, not imported: {clean_terminal(line)}", markup=False, soft_wrap=True)
     if report.not_in_dataset:
         console.print(
             "Tracked but without an estimate yet (the decision applies once one exists): "
             + ", ".join(clean_terminal(m) for m in report.not_in_dataset),
             markup=False,
+            soft_wrap=True,
         )
     if report.not_reviewed:
         console.print(
             f"Not imported: {len(report.not_reviewed)} rows of its staging file that no reviewer verified "
             "(added by its automation); --all-staging imports them as y",
             markup=False,
+            soft_wrap=True,
         )
     if args.dry_run or not report.imported or args.no_build:
         return 0

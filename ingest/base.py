@@ -148,7 +148,7 @@ def build_records(cls: type[Record], rows: Iterable[dict]) -> list[Record]:
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = ".".join(str(p) for p in err["loc"]) or "row"
-            name = row.get("model_name") or row.get("display_name") or row.get("model") or ""
+            name = next((row[k] for k in ("model_name", "display_name", "repo_id", "title", "model") if row.get(k)), "")
             label = f" ({clean_terminal(name, 60)!r})" if name else ""
             msg = err["msg"].removeprefix("Value error, ")
             raise IngestError(f"row {index}{label}: field {loc}: {msg}") from exc

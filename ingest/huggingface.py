@@ -48,6 +48,7 @@ from ingest.base import (
     IngestError,
     Name,
     OptionalPastDate,
+    OptionalPastDatetime,
     ParameterCount,
     Parsed,
     Record,
@@ -100,8 +101,8 @@ class HuggingFaceModel(Record):
     base_models: str | None = None
     downloads: int | None = None
     likes: int | None = None
-    created_at: datetime | None = None
-    last_modified: datetime | None = None
+    created_at: OptionalPastDatetime = None
+    last_modified: OptionalPastDatetime = None
     release_date: OptionalPastDate = None
     revision_sha: str | None = None
     capture_format: str

@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from flop_tracker import __version__
-from flop_tracker.commands import common as common_mod
 from flop_tracker.commands import (
+    chart_cmd,
     export_cmd,
     pipeline_cmds,
     query_cmd,
@@ -15,10 +15,11 @@ from flop_tracker.commands import (
     sql_cmd,
     validate_cmd,
 )
+from flop_tracker.commands import common as common_mod
 from flop_tracker.console import fail
 from ingest.loader import DatabaseLockedError
 
-COMMANDS = [pipeline_cmds, validate_cmd, review_cmd, query_cmd, sql_cmd, export_cmd]
+COMMANDS = [pipeline_cmds, validate_cmd, review_cmd, query_cmd, sql_cmd, export_cmd, chart_cmd]
 
 DESCRIPTION = """\
 Find every AI model trained with more than 1e25 FLOP, estimate its training

@@ -192,7 +192,7 @@ def test_flags_make_it_scriptable_and_bad_flags_save_nothing(
     before = seed.read_text()
     code = main(["manual-entry", "--name", "Omicron 1", "--developer", "OmniLab", "--parameters", "-5",
                  "--source-url", "ftp://x", "--no-build", "--data-dir", str(tmp_path / "data")])  # fmt: skip
-    err = capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.replace("error: ", "\nerror: ").split())
     assert code == 2
     assert "error: --parameters: must be greater than zero (got '-5')" in err
     assert "error: --source-url: must be an http:// or https:// address" in err

@@ -228,6 +228,7 @@ def _show_entry(paths: Paths, name: str) -> None:
 def cmd_import_previous(args: argparse.Namespace) -> int:
     from review.decisions import decisions_path
     from review.import_previous import REVIEWER, import_previous
+    from review.session import compare, load_mart, print_moves
 
     paths = paths_from(args)
     directory = Path(args.directory).resolve()
@@ -235,6 +236,7 @@ def cmd_import_previous(args: argparse.Namespace) -> int:
         fail(f"{directory}: not a folder (give the previous system's data folder, holding clean/ and staging/)")
         return 2
     try:
+        before = load_mart(paths)
         report = import_previous(directory, paths, decisions_path(), args.all_staging, args.dry_run)
     except (SeedFileError, ValueError) as exc:
         fail(str(exc))
@@ -279,7 +281,10 @@ def cmd_import_previous(args: argparse.Namespace) -> int:
         )
     if args.dry_run or not report.imported or args.no_build:
         return 0
-    return 0 if _rebuild(paths) else 1
+    if not _rebuild(paths):
+        return 1
+    print_moves(compare(before, load_mart(paths), []), console)
+    return 0
 
 
 # ---------------------------------------------------------------- registration

@@ -227,12 +227,14 @@ def review(
         return result
     out.print()
     out.print(OPTIONS, markup=False, soft_wrap=True)
-    shown = 0
+    shown = asked_at = 0
     try:
         for index, row in enumerate(todo):
-            if shown and shown % batch_size == 0 and not prompts.keep_going(len(todo) - index):
-                result.quit = True
-                break
+            if shown and shown % batch_size == 0 and shown != asked_at:  # a batch is done
+                asked_at = shown
+                if not prompts.keep_going(len(todo) - index):
+                    result.quit = True
+                    break
             name = clean_terminal(row["model"])
             other = read_decisions(decisions_file).get(row["model_id"])
             if other is not None:  # another reviewer decided it since the session started

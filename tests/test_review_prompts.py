@@ -298,3 +298,20 @@ def test_compare_reports_moves_flags_and_decisions_not_applied():
 
 def test_session_result_defaults():
     assert SessionResult().saved == [] and not SessionResult().interrupted
+
+
+def test_the_batch_question_is_asked_once_even_when_rivals_decide_the_next_models(seed: Path):
+    class Rival(ReviewPrompts):
+        def keep_going(self, remaining: int) -> bool:
+            for model_id in ("model-b", "model-c"):  # bob decides the next two while ana ponders
+                d = ReviewDecision(
+                    model_id=model_id, decision="y", reason="big", reviewer="bob", decided_at=datetime(2026, 1, 1)
+                )
+                append_decision(d, seed)
+            return super().keep_going(remaining)
+
+    mart = [*MART, row("model-f", 0.30)]
+    # model-a skipped, "Continue?" yes, model-b and model-c already decided, model-f shown and skipped
+    result, out = run("s\ry\rs\r", seed, mart=mart, batch_size=1, prompts_cls=Rival)
+    assert result.skipped == ["model-a", "model-f"] and not result.interrupted
+    assert out.count("already decided") == 2

@@ -227,13 +227,17 @@ def _show_entry(paths: Paths, name: str) -> None:
 
 def cmd_import_previous(args: argparse.Namespace) -> int:
     from review.decisions import decisions_path
-    from review.import_previous import REVIEWER, import_previous
+    from review.import_previous import FILES, REVIEWER, import_previous
     from review.session import compare, load_mart, print_moves
 
     paths = paths_from(args)
     directory = Path(args.directory).resolve()
     if not directory.is_dir():
         fail(f"{directory}: not a folder (give the previous system's data folder, holding clean/ and staging/)")
+        return 2
+    missing = [str(rel) for rel in FILES.values() if not (directory / rel).is_file()]
+    if missing:
+        fail(f"{directory}: no {', '.join(missing)} (expected the previous system's data folder)")
         return 2
     try:
         before = load_mart(paths)

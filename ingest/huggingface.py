@@ -275,7 +275,10 @@ def api_row(doc: dict) -> dict[str, Any]:
     safetensors = doc.get("safetensors") or {}
     by_dtype = safetensors.get("parameters") if isinstance(safetensors, dict) else None
     by_dtype = {str(k): int(v) for k, v in by_dtype.items() if _int(v) is not None} if by_dtype else {}
-    total = _int(safetensors.get("total")) if isinstance(safetensors, dict) else None
+    raw_total = safetensors.get("total") if isinstance(safetensors, dict) else None
+    total = _int(raw_total)
+    if raw_total is not None and total is None:
+        raise IngestError(f"safetensors.total {str(raw_total)[:30]!r} is not a whole number")
     if total is None and by_dtype:
         total = sum(by_dtype.values())
     config = flatten_config(doc.get("config"))

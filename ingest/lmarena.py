@@ -126,7 +126,7 @@ class LMArenaSource(Source):
             return self._parse_page(text, meta)
         if stripped.startswith(("{", "[")):
             try:
-                data = json.loads(text)
+                data = json.loads(text, object_pairs_hook=_refuse_conflicting_keys)
             except json.JSONDecodeError as exc:
                 raise IngestError(f"invalid JSON at line {exc.lineno} column {exc.colno} (truncated?)") from exc
             if isinstance(data, dict):
@@ -352,6 +352,8 @@ class LMArenaSource(Source):
                         "capture_format": "history",
                     }
                 )
+        # A model column repeated with the same scores is one model; with other scores, refused.
+        rows = drop_exact_duplicates(rows, ("model_key", "snapshot_date"))
         return Parsed({"lmarena_scores": build_records(LMArenaScore, rows)})
 
     @staticmethod
@@ -376,6 +378,20 @@ class LMArenaSource(Source):
         ]
         rows = drop_exact_duplicates(rows, ("model_key",))
         return Parsed({"lmarena_models": build_records(LMArenaModel, rows)})
+
+
+def _refuse_conflicting_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object whose key repeats: the same value twice is one entry; two values are refused.
+
+    json.loads would silently keep the last value, so a model listed twice with different
+    ratings would load whichever came last.
+    """
+    out: dict = {}
+    for key, value in pairs:
+        if key in out and out[key] != value:
+            raise IngestError(f"model {key[:60]!r} appears twice with different values")
+        out[key] = value
+    return out
 
 
 def _models_from_scores(rows: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:

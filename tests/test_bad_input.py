@@ -547,8 +547,13 @@ ERRORS: dict[str, dict[str, str]] = {
         "wrong_kind": r"^HTML without window.gradio_config: not an LMArena leaderboard page$",
         "renamed_column": r"^category 'text' model 'Alpha-70B': no 'rating'$",
         "not_a_number": r"^row 3 \('Gamma-405B'\): field score: Input should be a valid number",
+        "duplicate_different": r"^model '.+' appears twice with different values$",
     },
-    "lmarena-history": {"truncated": r"^CSV line 2 has 2 fields, header has 4", "wrong_kind": r"^category 'error'"},
+    "lmarena-history": {
+        "truncated": r"^CSV line 2 has 2 fields, header has 4",
+        "wrong_kind": r"^category 'error'",
+        "duplicate_different": r"^model '.+' appears twice with different values$",
+    },
     "epoch-csv": {
         "truncated": r"^line 4 \('Gamma-405B'\): row ends before column 'Training compute \(FLOP\)' \(truncated\?\)$",
         "wrong_kind": r"^expected an Epoch CSV export, got HTML or JSON$",
@@ -580,6 +585,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "renamed_column": r"^JSON list is neither Hub API documents \('id'\) nor a parameter list",
         "duplicate_same": r"^repository 'lab/Alpha-70B' appears twice$",
         "duplicate_different": r"^repository 'lab/Alpha-70B' appears twice$",
+        "not_a_number": r"safetensors.total '.*' is not a whole number$",
     },
     "huggingface-llmfit": {
         "truncated": BAD_JSON,
@@ -633,6 +639,7 @@ DUPLICATES: dict[str, tuple[int, int, str]] = {
     # format: (rows when repeated identically, rows when repeated with other values, why)
     "lmarena-csv": (6, -1, "an identical repeat is one observation (the 2025-08-04 export repeats Yi-34B-Chat)"),
     "lmarena-catalog": (3, -1, "an identical repeated key in a JSON object is the same value (JSON keeps the last)"),
+    "lmarena-history": (3, -1, "a model column repeated with the same scores is one model"),
     "epoch-csv": (4, 4, "one name can name two entries (Epoch's all-models export lists AMPLIFY and SigLIP twice)"),
     "previous-scraped": (4, 4, "the old system merged variants under one name; entries are told apart by position"),
     "previous-csv": (4, 4, "rows are told apart by row_number; the old files are a baseline, not truth"),
@@ -662,12 +669,7 @@ CLEANUPS = {
 # Known gaps: the parser accepts these silently. Each test states the behaviour wanted (an IngestError)
 # and is expected to fail until the parser changes (strict: fixing one makes its test pass, and the
 # entry must then go). They are parser changes, outside the record validators this suite may add.
-GAPS = {
-    ("lmarena-catalog", "duplicate_different"): "a key repeated with another value: json.loads keeps the last",
-    ("lmarena-history", "duplicate_same"): "a model column repeated in the history loads twice for its date",
-    ("lmarena-history", "duplicate_different"): "a model column repeated with other scores loads both",
-    ("huggingface-api", "not_a_number"): "a non-integer safetensors.total is read as unknown, not refused",
-}
+GAPS = {}
 
 
 def expected(fmt: Fmt, mutation: str) -> str | None:

@@ -14,4 +14,4 @@ err_console = Console(stderr=True, width=_width, highlight=False)
 
 def fail(message: str) -> None:
     """A one-line error on stderr (markup-free, so bracketed names print as they are)."""
-    err_console.print(f"error: {message}", markup=False)
+    err_console.print(f"error: {message}", markup=False, soft_wrap=True)

@@ -1,5 +1,6 @@
-{#- Reviewers' decisions, the latest per model (a later decision on the same model
-    supersedes an earlier one; the seed keeps both). One row per model_id. -#}
+{#- Reviewers' decisions, one row per model_id. The seed holds one decision per model
+    (review/seedfile.py refuses a duplicate before any build); should a hand edit ever add a
+    second, the latest is the one applied. -#}
 with
 
 decisions as (

@@ -160,8 +160,11 @@ final as (
         confidence_explanation,
         estimation_method,
         alternative_methods,
-        case when decision = 'n' then 'high_confidence_below_1e25' else automated_classification end
-            as threshold_classification,
+        case
+            when decision = 'n' then 'high_confidence_below_1e25'
+            when decision = 'y' then 'high_confidence_above_1e25'
+            else automated_classification
+        end as threshold_classification,
         case
             when review_flag is not null then 'needs_re_review'
             when decision = 'y' then 'confirmed_above_1e25'

@@ -150,18 +150,20 @@ def load(
             if not rows:
                 continue
             record = source.tables[table]
-            cols = table_columns(record)
-            field_names = list(record.model_fields)
-            data = {name: [getattr(r, name) for r in rows] for name in field_names}
-            data["ingest_run_id"] = [run_id] * len(rows)
-            data["capture_sha256"] = [capture.sha256] * len(rows)
-            data["captured_at"] = [captured_at] * len(rows)
-            schema = pa.schema([(c, arrow) for c, (_, arrow) in cols.items()])
-            incoming = pa.Table.from_pydict(data, schema=schema)
+            fields = list(record.model_fields)
+            types = table_columns(record)
+            # Arrow reads the records' own attribute dicts in C++ (no Python loop per cell); the three
+            # capture columns are constants added by the insert itself.
+            schema = pa.schema([(name, types[name][1]) for name in fields])
+            incoming = pa.Table.from_pylist([r.__dict__ for r in rows], schema=schema)
             con.register("incoming_rows", incoming)
             try:
-                names = ", ".join(f'"{c}"' for c in cols)
-                con.execute(f"insert into raw.{table} ({names}) select {names} from incoming_rows")
+                names = ", ".join(f'"{c}"' for c in fields)
+                con.execute(
+                    f"insert into raw.{table} ({names}, ingest_run_id, capture_sha256, captured_at) "
+                    f"select {names}, ?, ?, ? from incoming_rows",
+                    [run_id, capture.sha256, captured_at],
+                )
             finally:
                 con.unregister("incoming_rows")
         con.execute(

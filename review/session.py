@@ -20,6 +20,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from flop_tracker.config import Paths
+from flop_tracker.dataset_files import COLUMNS as FILE_COLUMNS
 from flop_tracker.text import clean_terminal
 from ingest.loader import connect
 from review.decisions import (
@@ -42,27 +43,8 @@ REASON_PROMPTS = {
     "n": "Please provide a reason for confirming this model is below 1e25 FLOP:",
 }
 EMPTY_REASON = "A reason is required: say why (it is saved in the notes field for audit)"
-MART_COLUMNS = [
-    "model_id",
-    "model",
-    "developer",
-    "release_date",
-    "parameters",
-    "parameter_source",
-    "training_flop",
-    "flop_low",
-    "flop_high",
-    "p_above_1e25",
-    "confidence",
-    "confidence_explanation",
-    "estimation_method",
-    "alternative_methods",
-    "threshold_classification",
-    "status",
-    "reasoning",
-    "sources",
-    "verified",
-    "notes",
+# The file columns (minus last_updated) plus what the review screen needs from the mart.
+MART_COLUMNS = [c for c in FILE_COLUMNS if c != "last_updated"] + [
     "decision",
     "reviewer",
     "review_flag",

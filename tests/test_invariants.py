@@ -6,9 +6,9 @@ writes a set of review decisions and manual-model rows that move estimates (a di
 drawn from 1e20..1e28 FLOP for some models, which outranks every inferred method), rebuilds only the dbt
 nodes downstream of those two seeds, rewrites the three CSV files, and checks:
 
-- a reviewed model sits where its decision puts it, whatever its estimate: y -> candidates and staging,
-  n -> below with classification high_confidence_below_1e25 (and a y is flagged, never moved, when the
-  estimate contradicts it);
+- a reviewed model sits where its decision puts it and keeps the classification it fixes, whatever its
+  estimate: y -> candidates and staging, high_confidence_above_1e25; n -> below, high_confidence_below_1e25
+  (a decision the new estimate contradicts is flagged needs_re_review, never moved);
 - every model is in exactly one of the candidates and below files, the one its row says, and staging
   holds exactly the y decisions;
 - flop_low <= training_flop <= flop_high for every model, in the mart and in the files;
@@ -144,6 +144,7 @@ def check_invariants(paths: Paths, decisions: dict[str, str]) -> dict[str, dict]
         assert (r["decision"], r["verified"]) == (decision, "y")
         if decision == "y":
             assert (r["dataset_file"], r["in_staging_file"]) == ("candidates", True), r
+            assert r["threshold_classification"] == "high_confidence_above_1e25", r
             contradicted = r["flop_high"] < 1e25
             assert r["status"] == ("needs_re_review" if contradicted else "confirmed_above_1e25"), r
         else:
@@ -227,6 +228,6 @@ def test_a_y_decision_pins_the_classification_as_an_n_decision_does(built: Built
     row = next(m for m in built.models if m[0] == "llama-3.1-405b")
     before = built.classification[row[0]]  # 3.8e25 disclosed: high_confidence_above_1e25
     after = rebuild(built, {row[0]: "y"}, {row[1]: 1e23})[row[0]]
-    assert after["dataset_file"] == "candidates" and after["status"] == "needs_re_review"  # holds today
+    assert after["dataset_file"] == "candidates" and after["status"] == "needs_re_review"  # flagged, not moved
     assert before == "high_confidence_above_1e25"
     assert after["threshold_classification"] == before  # pinned: the automated view is in automated_classification

@@ -182,3 +182,45 @@ def test_a_malformed_manual_models_seed_fails_the_build_naming_the_line(
     err = capsys.readouterr().err
     assert f"{seed}: line 2: total_parameters: not a number" in err
     assert not paths.db.exists()
+
+
+# -- one source's failure never stops the others ---------------------------------------------------
+def test_a_source_that_fails_or_crashes_does_not_stop_the_others(
+    paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+):
+    from ingest.registry import SOURCES
+    from tests.conftest import FIXTURES
+
+    captures = tmp_path / "captures"
+    for folder in ("lmarena", "epoch", "openlm"):
+        (captures / folder).mkdir(parents=True)
+    (captures / "lmarena" / "cut_2025-06-01.csv").write_text(
+        "rank,model,arena_score,votes\n1,Alpha,12", encoding="utf-8"
+    )
+    shutil.copy(FIXTURES / "epoch" / "mini_epoch.csv", captures / "epoch" / "mini_epoch.csv")
+    shutil.copy(FIXTURES / "openlm" / "mini_page.html", captures / "openlm" / "mini_page.html")
+
+    def parser_bug(content: bytes, meta: object) -> None:
+        raise TypeError("'NoneType' object is not subscriptable")
+
+    monkeypatch.setattr(SOURCES["openlm"], "parse", parser_bug)
+    sources = pipeline.selected_sources(["lmarena", "openlm", "epoch"])
+    summary = pipeline.ingest(paths, sources, live=False, captures_dir=captures)
+    out, err = capfd.readouterr()
+    assert [(r.source, r.status) for r in summary.results] == [
+        ("lmarena", "failed"),
+        ("openlm", "failed"),
+        ("epoch", "ok"),
+    ]
+    assert summary.results[0].message == "cut_2025-06-01.csv: CSV line 2 has 3 fields, header has 4 (truncated?)"
+    assert summary.results[1].message == "mini_page.html: unexpected TypeError: 'NoneType' object is not subscriptable"
+    assert summary.results[2].rows == 3
+    assert "Traceback" not in out + err
+    con = connect(paths.db, read_only=True)
+    try:
+        assert con.execute("select count(*) from raw.epoch_models").fetchone() == (3,)
+        assert con.execute("select count(*) from raw.lmarena_scores").fetchone() == (0,)
+        runs = con.execute("select source, status from raw.ingest_runs order by run_id").fetchall()
+        assert runs == [("lmarena", "failed"), ("openlm", "failed"), ("epoch", "ok")]
+    finally:
+        con.close()

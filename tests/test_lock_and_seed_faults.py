@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from flop_tracker import console as console_module
 from flop_tracker import pipeline
 from flop_tracker.cli import main
 from flop_tracker.config import PROJECT_ROOT, Paths
@@ -44,12 +43,6 @@ def held_by_another_process(db: Path) -> Iterator[int]:
         assert proc.stdin is not None
         proc.stdin.close()
         proc.wait(timeout=30)
-
-
-@pytest.fixture(autouse=True)
-def wide_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Errors as a wide terminal shows them (piped, rich wraps at 80 columns, which would split the line)."""
-    monkeypatch.setattr(console_module.err_console, "width", 10_000)
 
 
 @pytest.fixture

@@ -188,9 +188,8 @@ def test_the_baseline_build_holds_and_hostile_names_reach_the_files_neutralised(
     formula = next(r for name, r in written.items() if "HYPERLINK" in name)
     assert formula["model"] == "'" + '=HYPERLINK("http://evil.example/","Mallory-1")'
     assert formula["developer"] == "'@MalloryLab"
-    # The identity SQL derives a model_id that itself starts with '=': the file neutralises it too, so the
-    # id a spreadsheet shows differs from the mart's (reported: ids should not start with a formula prefix).
-    assert formula["model_id"] == "'=hyperlink" and "=hyperlink" in rows
+    # An id never starts with a formula prefix, so the id in the file is the mart's id, unchanged.
+    assert formula["model_id"] == "hyperlink" and "hyperlink" in rows
     assert "Sneaky-9000" in written  # the escapes were stripped at parse time
     assert any(r["model"] == "Sneaky-9000" for r in rows.values())
 

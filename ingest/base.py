@@ -7,6 +7,8 @@ replays to exactly the same rows, which is what makes the database rebuildable.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import time
 from collections.abc import Iterable
@@ -166,6 +168,26 @@ def decode_text(content: bytes) -> str:
 @cache
 def _list_adapter(cls: type[Record]) -> TypeAdapter:
     return TypeAdapter(list[cls])
+
+
+def read_csv_table(text: str, required: Iterable[str] = (), what: str = "") -> tuple[list[str], list[dict]]:
+    """A CSV export's header and rows, refusing what is no such export in one line.
+
+    `required` columns must all be present (`what` names the export in the message); a
+    header with no rows is an error, not an empty load.
+    """
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        header = [h.strip() for h in reader.fieldnames or []]
+        body = list(reader)
+    except csv.Error as exc:
+        raise IngestError(f"malformed CSV: {exc}") from exc
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise IngestError(f"missing column(s) {', '.join(missing)}: not {what}")
+    if not body:
+        raise IngestError("CSV has a header but no rows")
+    return header, body
 
 
 def build_records(cls: type[Record], rows: Iterable[dict]) -> list[Record]:

@@ -9,8 +9,6 @@ error naming the model and column, never a silent zero.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import ClassVar
 
@@ -27,6 +25,7 @@ from ingest.base import (
     build_records,
     decode_text,
     parse_float,
+    read_csv_table,
 )
 
 
@@ -122,17 +121,7 @@ class EpochSource(Source):
         text = decode_text(content)
         if text.lstrip().startswith(("<", "{", "[")):
             raise IngestError("expected an Epoch CSV export, got HTML or JSON")
-        try:
-            reader = csv.DictReader(io.StringIO(text))
-            header = [h.strip() for h in reader.fieldnames or []]
-            body = list(reader)
-        except csv.Error as exc:
-            raise IngestError(f"malformed CSV: {exc}") from exc
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise IngestError(f"missing column(s) {', '.join(missing)}: not an Epoch export")
-        if not body:
-            raise IngestError("CSV has a header but no rows")
+        header, body = read_csv_table(text, REQUIRED, "an Epoch export")
         export = _export_name(set(header))
         if not any((r.get("Model") or "").strip() for r in body):
             raise IngestError("no row names a Model")

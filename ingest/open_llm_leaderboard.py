@@ -13,8 +13,6 @@ Base Model "Removed". A base model written "org/name (Merge)" is the repository 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 from typing import ClassVar
@@ -31,6 +29,7 @@ from ingest.base import (
     build_records,
     decode_text,
     parse_float,
+    read_csv_table,
 )
 
 
@@ -105,17 +104,7 @@ class OpenLLMLeaderboardSource(Source):
         text = decode_text(content)
         if text.lstrip().startswith(("<", "{", "[")):
             raise IngestError("expected the Open LLM Leaderboard CSV dump, got HTML or JSON")
-        try:
-            reader = csv.DictReader(io.StringIO(text))
-            header = [h.strip() for h in reader.fieldnames or []]
-            body = list(reader)
-        except csv.Error as exc:
-            raise IngestError(f"malformed CSV: {exc}") from exc
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise IngestError(f"missing column(s) {', '.join(missing)}: not an Open LLM Leaderboard dump")
-        if not body:
-            raise IngestError("CSV has a header but no rows")
+        header, body = read_csv_table(text, REQUIRED, "an Open LLM Leaderboard dump")
         rows = []
         seen: set[str] = set()
         for line, r in enumerate(body, start=2):

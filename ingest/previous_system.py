@@ -27,8 +27,6 @@ which variant each was cannot be recovered, and neither is dropped silently.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -47,6 +45,7 @@ from ingest.base import (
     build_records,
     decode_text,
     parse_float,
+    read_csv_table,
 )
 
 
@@ -220,14 +219,7 @@ class PreviousSystemSource(Source):
             return self._parse_scraped(data, meta)
         if stripped.startswith(("[", "<")):
             raise IngestError("expected the previous system's scraped JSON object or one of its CSV files")
-        try:
-            reader = csv.DictReader(io.StringIO(text))
-            header = [h.strip() for h in reader.fieldnames or []]
-            body = list(reader)
-        except csv.Error as exc:
-            raise IngestError(f"malformed CSV: {exc}") from exc
-        if not body:
-            raise IngestError("CSV has a header but no rows")
+        header, body = read_csv_table(text)
         for line, row in enumerate(body, start=2):
             if None in row:
                 raise IngestError(f"line {line}: more fields than the header")

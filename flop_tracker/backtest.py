@@ -158,6 +158,10 @@ class BacktestReport:
         return [m for m in self.models if m.flagged and m.epoch_flop is not None]
 
     @property
+    def flagged_without_figure(self) -> list[ModelResult]:
+        return [m for m in self.models if m.flagged and m.epoch_flop is None]
+
+    @property
     def precision(self) -> float | None:
         return _share(self.flagged_with_figure, lambda m: m.true_above)
 
@@ -460,6 +464,7 @@ def summary_lines(report: BacktestReport) -> list[str]:
         f"{len(above_lb)} of them that were on a leaderboard before {report.until}",
         f"precision {_pct(report.precision)}: {sum(m.true_above for m in flagged)} of {len(flagged)} flagged models "
         "with an Epoch figure are >=1e25 by Epoch",
+        f"flagged without an Epoch figure (not scored): {len(report.flagged_without_figure)}",
         f"median |log10(estimate/Epoch)|: {_pct(first)} for the first estimate ({report.compared_first} models), "
         f"{_pct(final)} at {report.until} ({report.compared_final} models)",
         "lead time before Epoch's figure (upper bound): "
@@ -505,6 +510,15 @@ def markdown(report: BacktestReport, command: str = "") -> str:
         "publication and the flag are given beside them.",
         "- Recall counts Epoch's >=1e25 models released in the window; precision counts flagged window models that "
         "have an Epoch figure. First estimate: the tracker's estimate at the first checkpoint that knew the model.",
+        "",
+        "## Caveats",
+        "",
+        "- Curated seeds (`seeds/curated/known_model_specs.csv`) were written later than the window; a seed model "
+        "counts from its release date with the specs it lists, as if its announcement had been read that day.",
+        "- Other models' Epoch figures count from their publication date, although Epoch may have published them "
+        "later; only a model's own figure is excluded (unless `--use-epoch-values`).",
+        "- A model the tracker cannot date (no release date, no leaderboard appearance) is flagged, at the latest, "
+        "the day before the checkpoint that flags it; that day is its flag date.",
         "",
         "## Models released in the window",
         "",

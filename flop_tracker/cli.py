@@ -21,7 +21,7 @@ from flop_tracker.commands import common as common_mod
 from flop_tracker.console import fail
 from ingest.loader import DatabaseLockedError
 
-COMMANDS = [pipeline_cmds, validate_cmd, review_cmd, query_cmd, sql_cmd, export_cmd, chart_cmd, backtest_cmd, docs_cmd]
+COMMANDS = [pipeline_cmds, validate_cmd, query_cmd, sql_cmd, export_cmd, chart_cmd, backtest_cmd, docs_cmd, review_cmd]
 
 DESCRIPTION = """\
 Find every AI model trained with more than 1e25 FLOP, estimate its training

@@ -299,10 +299,15 @@ def to_markdown(columns: list[str], rows: list[list[str]], right: set[int] | Non
 
 def generic_table(result: Result, title: str | None = None) -> Table:
     """Any result as a rich table; long text folds so the table fits the terminal."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True
+    )
     numeric = _numeric_columns(result)
     for i, name in enumerate(result.columns):
-        table.add_column(clean_terminal(name), justify="right" if i in numeric else "left", overflow="fold")
+        if i in numeric:  # numbers stay whole; text columns give up the width
+            table.add_column(clean_terminal(name), justify="right", no_wrap=True)
+        else:
+            table.add_column(clean_terminal(name), overflow="fold")
     for row in result.rows:
         table.add_row(*(clean_terminal(_plain(v)) for v in row))
     return table

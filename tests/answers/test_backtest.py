@@ -115,6 +115,7 @@ def test_score_by_hand():
     lines = backtest.summary_lines(report)
     assert lines[2] == "recall 0.50: 1 of 2 Epoch >=1e25 models released in the window were flagged"
     assert lines[4] == "precision 0.50: 1 of 2 flagged models with an Epoch figure are >=1e25 by Epoch"
+    assert lines[5] == "flagged without an Epoch figure (not scored): 1"
 
 
 def _digest(path: Path) -> str:

@@ -30,13 +30,13 @@ def test_table(mart_dir: Path, capsys):
     code, out, _ = run(capsys, "sql", SELECT, "--data-dir", str(mart_dir))
     assert code == 0
     assert [line.rstrip() for line in out.splitlines()] == [
-        "model_id          training_flop   release_date   ok",
-        "─" * 54,
-        "alpha-pro               3.00e26   2025-03-01     true",
-        "beta-70b                6.30e24   2024-06-15     false",
-        "delta-ultra             2.00e25   2025-05-05     false",
-        "gamma-8x7b              4.00e23                  false",
-        "hyperlink-model         1.20e25   2025-01-10     false",
+        "model_id         training_flop  release_date  ok",
+        "─" * 51,
+        "alpha-pro              3.00e26  2025-03-01    true",
+        "beta-70b               6.30e24  2024-06-15    false",
+        "delta-ultra            2.00e25  2025-05-05    false",
+        "gamma-8x7b             4.00e23                false",
+        "hyperlink-model        1.20e25  2025-01-10    false",
     ]
 
 

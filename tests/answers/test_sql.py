@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from flop_tracker.cli import main
+from flop_tracker.config import PROJECT_ROOT
 from flop_tracker.console import console
 from flop_tracker.query import READ_ONLY_MESSAGE
 
@@ -164,3 +166,15 @@ def test_other_schemas_on_a_built_database(built, capsys):
         str(built.data_dir),
     )
     assert (code, json.loads(out)) == (0, [{"n": 6}])
+
+
+def test_the_readmes_example_queries_run(built, capsys):
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Asking questions", 1)[1].split("\n## ", 1)[0]
+    statements = [" ".join(s.split()) for s in re.findall(r'flop-tracker sql "([^"]+)"', section)]
+    statements = [s for s in statements if s != "SELECT ..."]
+    assert len(statements) == 3
+    for statement in statements:
+        code, out, err = run(capsys, "sql", statement, "--format", "json", "--data-dir", str(built.data_dir))
+        assert code == 0, (statement, err)
+        assert json.loads(out), statement  # every example has an answer on the fixture database

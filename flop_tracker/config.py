@@ -23,9 +23,13 @@ class Paths:
     """Every file location a command needs, derived from one data directory."""
 
     data_dir: Path
+    # A database that must be used whatever $FLOP_TRACKER_DB says (scratch copies for validate).
+    db_override: Path | None = None
 
     @property
     def db(self) -> Path:
+        if self.db_override is not None:
+            return self.db_override
         override = os.environ.get(DB_ENV)
         return Path(override).resolve() if override else self.data_dir / "tracker.duckdb"
 

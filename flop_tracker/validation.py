@@ -137,7 +137,7 @@ def build_scratch(paths: Paths, epoch_file: Path, exclude_epoch_values: bool, ex
         raise FileNotFoundError(f"{paths.db}: no database yet; run `flop-tracker run` first")
     scratch = Path(tempfile.mkdtemp(prefix="flop-tracker-validate-"))
     shutil.copy2(paths.db, scratch / "tracker.duckdb")
-    scratch_paths = Paths(scratch)
+    scratch_paths = Paths(scratch, db_override=scratch / "tracker.duckdb")  # never the user's $FLOP_TRACKER_DB
     with Ingestor(scratch_paths, list(registry.SOURCES.values())) as ingestor:
         result = ingestor.ingest_file(registry.get("epoch"), epoch_file)
     if result.status not in {"ok", "unchanged"}:

@@ -97,3 +97,12 @@ def test_frontier_models_land_where_their_evidence_puts_them(shared_build: Paths
         for p in (shared_build.above_csv, shared_build.below_csv, shared_build.staging_csv)
     ]
     assert len(set(headers)) == 1 and headers[0].startswith("model_id,model,developer,release_date,parameters")
+
+
+def test_validate_never_rebuilds_the_database_flop_tracker_db_names(
+    shared_build: Paths, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("FLOP_TRACKER_DB", str(shared_build.db))
+    before = shared_build.db.read_bytes()
+    validate(Paths(shared_build.data_dir), EPOCH_FILE, exclude_epoch_values=True)
+    assert shared_build.db.read_bytes() == before

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
 import statistics
 from collections.abc import Callable
@@ -42,12 +41,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from flop_tracker.config import DB_ENV, Paths
+from flop_tracker.config import Paths
 from flop_tracker.dbt_runner import run_dbt
-from flop_tracker.validation import build_scratch, compare
-from ingest.base import CaptureMeta
+from flop_tracker.validation import build_scratch, check_epoch_file, compare
 from ingest.captures import sha256_of
-from ingest.epoch import EpochSource
 from ingest.loader import connect
 
 THRESHOLD = 1e25
@@ -369,17 +366,6 @@ def epoch_capture_date(db: Path, epoch_file: Path) -> date:
     return captured.date() if isinstance(captured, datetime) else captured
 
 
-@dataclass(frozen=True)
-class _DatabaseAt(Paths):
-    """Paths whose database is a given file (the one the caller resolved), whatever the environment says."""
-
-    db_file: Path | None = None
-
-    @property
-    def db(self) -> Path:
-        return self.db_file if self.db_file is not None else super().db
-
-
 def backtest(
     paths: Paths,
     epoch_file: Path,
@@ -390,20 +376,15 @@ def backtest(
     progress: Callable[[int, int, date], None] | None = None,
 ) -> BacktestReport:
     """Rebuild at each checkpoint in one scratch copy, read each, score the window."""
-    EpochSource().parse(epoch_file.read_bytes(), CaptureMeta(str(epoch_file), datetime.now(), epoch_file.name))
+    check_epoch_file(epoch_file)
     if until is not None:
         checkpoint_dates(as_of, until, step_days)  # fail on an empty window before any rebuild
-    db = paths.db
-    # With $FLOP_TRACKER_DB set, Paths(scratch).db would resolve back to the user's own database and the
-    # as-of rebuild would overwrite it: unset it while the scratch copy is built and read.
-    saved_db_env = os.environ.pop(DB_ENV, None)
     scratch = None
     try:
         if progress:
             progress(1, 0, as_of)
-        source = _DatabaseAt(paths.data_dir, db)
-        scratch = build_scratch(source, epoch_file, exclude_epoch_values, extra_vars={"as_of": as_of.isoformat()})
-        scratch_paths = Paths(scratch)
+        scratch = build_scratch(paths, epoch_file, exclude_epoch_values, extra_vars={"as_of": as_of.isoformat()})
+        scratch_paths = Paths(scratch, db_override=scratch / "tracker.duckdb")  # never the user's $FLOP_TRACKER_DB
         until = until or epoch_capture_date(scratch_paths.db, epoch_file)
         dates = checkpoint_dates(as_of, until, step_days)
         checkpoints = []
@@ -424,8 +405,6 @@ def backtest(
             checkpoints.append(checkpoint)
         truth = read_truth(scratch_paths.db, epoch_file, rows)
     finally:
-        if saved_db_env is not None:
-            os.environ[DB_ENV] = saved_db_env
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     return score(checkpoints, truth, str(epoch_file), exclude_epoch_values)

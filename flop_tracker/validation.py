@@ -13,6 +13,7 @@ import shutil
 import statistics
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,7 @@ import duckdb
 from flop_tracker.config import Paths
 from flop_tracker.dbt_runner import run_dbt
 from ingest import registry
+from ingest.base import CaptureMeta
 from ingest.captures import sha256_of
 from ingest.epoch import EpochSource
 from ingest.loader import connect
@@ -131,6 +133,12 @@ class ValidationReport:
         return sorted(self.compared, key=lambda r: -abs(r.log_error))
 
 
+def check_epoch_file(epoch_file: Path) -> None:
+    """Parse the Epoch file before any rebuild, so a bad file fails at once with the parser's message."""
+    meta = CaptureMeta(origin=str(epoch_file), captured_at=datetime.now(), filename=epoch_file.name)
+    EpochSource().parse(epoch_file.read_bytes(), meta)
+
+
 def build_scratch(paths: Paths, epoch_file: Path, exclude_epoch_values: bool, extra_vars: dict | None = None) -> Path:
     """Copy the database to a scratch folder, load the Epoch file there, rebuild; return the folder."""
     if not paths.db.exists():
@@ -163,17 +171,9 @@ def compare(db: Path, epoch_file: Path, exclude_epoch_values: bool) -> Validatio
 
 
 def validate(paths: Paths, epoch_file: Path, exclude_epoch_values: bool) -> ValidationReport:
-    EpochSource().parse(epoch_file.read_bytes(), _meta(epoch_file))  # fail early, with the parser's message
+    check_epoch_file(epoch_file)
     scratch = build_scratch(paths, epoch_file, exclude_epoch_values)
     try:
         return compare(scratch / "tracker.duckdb", epoch_file, exclude_epoch_values)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _meta(path: Path):
-    from datetime import datetime
-
-    from ingest.base import CaptureMeta
-
-    return CaptureMeta(origin=str(path), captured_at=datetime.now(), filename=path.name)

@@ -132,7 +132,7 @@ def ran(built, tmp_path_factory: pytest.TempPathFactory):
     real = backtest.backtest
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(DECISIONS_ENV, str(built.decisions_dir))
-        mp.delenv(DB_ENV, raising=False)
+        mp.setenv(DB_ENV, str(db))  # the scratch rebuilds must not follow it back to the user's database
         mp.setattr(backtest, "backtest", lambda *a, **k: computed.append(real(*a, **k)) or computed[-1])
         code = main(
             [

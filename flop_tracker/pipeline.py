@@ -18,7 +18,7 @@ from ingest import registry
 from ingest.base import Source
 from ingest.http import HttpClient
 from ingest.loader import connect, ensure_tables
-from ingest.runner import Ingestor, RunResult
+from ingest.runner import Ingestor, RunResult, saved_captures
 
 
 @dataclass
@@ -119,11 +119,7 @@ def ingest(
     ):
         for source in sources:
             steps = (len(source.live_urls) if live else 0) + (1 if offline else 0)
-            files = (
-                sorted({p for g in source.capture_globs for p in captures_dir.glob(g) if p.is_file()})
-                if captures_dir and captures_dir.is_dir()
-                else []
-            )
+            files = saved_captures(source, captures_dir) if captures_dir else []
             task = progress.add_task(source.name, total=steps + len(files))
             results: list[RunResult] = []
             if live:

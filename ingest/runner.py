@@ -140,10 +140,6 @@ class Ingestor:
         meta = CaptureMeta(origin=url, captured_at=_now(), filename=url.rstrip("/").split("/")[-1])
         return self.ingest_bytes(source, content, meta)
 
-    def ingest_live(self, source: Source, client: HttpClient) -> list[RunResult]:
-        """Fetch every live URL of the source."""
-        return [self.ingest_url(source, url, client) for url in source.live_urls]
-
     def ingest_offline(self, source: Source) -> list[RunResult]:
         """Replay the newest stored good capture per origin of this source."""
         newest: dict[str, capture_store.StoredCapture] = {}
@@ -155,7 +151,9 @@ class Ingestor:
         """Every stored capture, oldest first: rebuilds the raw tables from `data/raw/`."""
         return [self.ingest_stored(source, s) for s in capture_store.list_stored(self.paths.raw_dir, source.name)]
 
-    def ingest_captures_dir(self, source: Source, folder: Path) -> list[RunResult]:
-        """Every saved capture of this source found under a captures folder (e.g. ../shared/data)."""
-        files = sorted({p for pattern in source.capture_globs for p in folder.glob(pattern) if p.is_file()})
-        return [self.ingest_file(source, p) for p in files]
+
+def saved_captures(source: Source, folder: Path) -> list[Path]:
+    """The saved captures of `source` under a captures folder (e.g. ../shared/data), by its globs."""
+    if not folder.is_dir():
+        return []
+    return sorted({p for pattern in source.capture_globs for p in folder.glob(pattern) if p.is_file()})

@@ -178,5 +178,33 @@ def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
             message = (getattr(node, "message", "") or "").strip().replace("\n", " ")
             if "Could not set lock" in message:
                 raise DatabaseLockedError(locked_message(paths.db, message))
+            broken = broken_rules(paths, node.node) if status == "fail" else []
+            if broken:
+                message = f"{len(broken)} rule(s) broken: " + "; ".join(broken)
             outcome.failures.append(f"{name}: {message[:300]}")
     return outcome
+
+
+def broken_rules(paths: Paths, node: object) -> list[str]:
+    """For a failed row_rules test, each broken rule with its row count (dbt only says how many).
+
+    The test's compiled query returns one row per broken rule; it is run again, read-only,
+    once dbt has let go of the database.
+    """
+    metadata = getattr(node, "test_metadata", None)
+    sql = getattr(node, "compiled_code", None)
+    if getattr(metadata, "name", None) != "row_rules" or not sql:
+        return []
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(paths.db), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        rows = con.execute(f"select rule, failing_rows from ({sql}) as broken order by rule").fetchall()
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
+    return [f"{rule} ({n} row{'s' if n != 1 else ''})" for rule, n in rows]

@@ -65,5 +65,6 @@ def test_build_fails_loudly_when_a_data_test_fails(data_dir: Path, capsys: pytes
     assert main(["build", "--data-dir", str(data_dir)]) == 1
     err = capsys.readouterr().err
     assert "error: dbt build failed" in err
-    assert "expression_is_true_stg_lmarena__scores_arena_score" in err
+    assert "row_rules_stg_lmarena__scores" in err
+    assert "expression(arena_score between 100 and 3000) (1 row)" in err
     assert not (data_dir / "clean" / "above_1e25_flop.csv").exists()  # nothing written from a failed build

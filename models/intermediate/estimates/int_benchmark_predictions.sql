@@ -104,7 +104,25 @@ predicted as (
 
 final as (
 
-    select * from predicted
+    select
+        model_id,
+        leaderboard,
+        snapshot_id,
+        snapshot_date,
+        score,
+        z,
+        w,
+        source,
+        is_reference,
+        n,
+        b1,
+        b2,
+        b3,
+        intercept,
+        log10_hat,
+        half_width,
+        residual_sd
+    from predicted
 
 )
 

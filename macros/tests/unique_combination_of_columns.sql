@@ -1,7 +1,0 @@
-{#- Generic test: no two rows share the same values in these columns (the model's grain). -#}
-{% test unique_combination_of_columns(model, combination_of_columns) %}
-    select {{ combination_of_columns | join(', ') }}, count(*) as n_rows
-    from {{ model }}
-    group by {{ combination_of_columns | join(', ') }}
-    having count(*) > 1
-{% endtest %}

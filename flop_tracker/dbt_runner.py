@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flop_tracker.build_state import clear_inputs
 from flop_tracker.config import DATA_DIR_ENV, DB_ENV, PROJECT_ROOT, Paths, decisions_dir
 from ingest.loader import DatabaseLockedError, locked_message
 
@@ -24,7 +25,8 @@ class DbtOutcome:
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     error: str = ""
-    files: object | None = None  # dataset_files.WrittenFiles after a full build
+    files: object | None = None  # dataset_files.WrittenFiles after a planned build
+    plan: str = ""  # why the planned build built what it built (build_state.BuildPlan.reason)
     dropped: list = field(default_factory=list)  # (name, reason, count) identity excluded
 
 
@@ -91,6 +93,7 @@ def project_dir(paths: Paths) -> Path:
 # the last project used, so a test session that builds many data directories holds one manifest.
 _PARSED: dict[str, object] = {}
 PARSED_COMMANDS = {"build", "run", "test", "seed", "compile", "show", "ls", "list"}
+WRITE_COMMANDS = {"build", "run", "seed", "snapshot"}
 
 
 def _parse_key(project: Path, args: list[str]) -> str:
@@ -121,8 +124,15 @@ def forget_parsed_project() -> None:
     _PARSED.clear()
 
 
-def run_dbt(args: list[str], paths: Paths, quiet: bool = True) -> DbtOutcome:
-    """Invoke `dbt <args>` with this project's profile and the data directory's database."""
+def run_dbt(args: list[str], paths: Paths, quiet: bool = True, planned: bool = False) -> DbtOutcome:
+    """Invoke `dbt <args>` with this project's profile and the data directory's database.
+
+    A command that writes relations clears the database's record of what it was built from
+    (build_state), unless the build planner itself runs it (`planned`) and records the inputs
+    after a success: a database built any other way is never taken for an up-to-date one.
+    """
+    if args and args[0] in WRITE_COMMANDS and not planned:
+        clear_inputs(paths.db)
     env = dbt_env(paths)
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)

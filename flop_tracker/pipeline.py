@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from flop_tracker import build_state
 from flop_tracker.config import Paths
 from flop_tracker.console import console
 from flop_tracker.dataset_files import write_dataset_files
@@ -148,12 +149,18 @@ def ensure_raw(paths: Paths) -> None:
         con.close()
 
 
-def build(paths: Paths, select: list[str] | None = None) -> DbtOutcome:
-    """`dbt build` (seeds, models, tests) against this data directory's database.
+def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> DbtOutcome:
+    """`dbt build` of what changed since the last build (or `select`, or everything), then the files.
 
     The seeds people write (review decisions, manual models) are validated first: dbt would
     load a hand-edited file with a bad header or an unknown decision without complaint, so a
     malformed one stops the build with the file and line, before anything is rebuilt.
+
+    Without `select`, build_state decides: everything when the project changed or the database
+    has no complete build, else only what depends on a raw table or seed that changed, else
+    nothing (dbt is not even imported). After a success the inputs are recorded and the three
+    CSV files rewritten from the mart. An explicit `select` builds just that, writes no files,
+    and clears the record (the database is no longer known to match one set of inputs).
     """
     from review.checks import validate_decision_seeds
     from review.seedfile import SeedFileError
@@ -163,12 +170,23 @@ def build(paths: Paths, select: list[str] | None = None) -> DbtOutcome:
     except SeedFileError as exc:
         return DbtOutcome(success=False, error="a decisions seed is malformed; nothing was built", failures=[str(exc)])
     ensure_raw(paths)
-    args = ["build"]
     if select:
-        args += ["--select", *select]
-    with console.status("dbt build: seeds, models and tests...", spinner="dots"):
-        outcome = run_dbt(args, paths)
-    if outcome.success and not select:
+        with console.status("dbt build: the selected nodes...", spinner="dots"):
+            return run_dbt(["build", "--select", *select], paths)
+    plan, inputs = build_state.plan_for(paths, full=full)
+    if plan.nothing_to_do:
+        outcome = DbtOutcome(success=True)
+    else:
+        args = ["build"] if plan.full else ["build", "--select", *plan.select]
+        with console.status(f"dbt build ({plan.reason})...", spinner="dots"):
+            outcome = run_dbt(args, paths, planned=True)
+    outcome.plan = plan.reason
+    if outcome.success:
+        con = connect(paths.db)
+        try:
+            build_state.save_inputs(con, inputs)
+        finally:
+            con.close()
         outcome.files = write_dataset_files(paths)
         outcome.dropped = dropped_names(paths)
     return outcome

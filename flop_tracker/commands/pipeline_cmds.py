@@ -61,7 +61,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _report_build(outcome) -> int:
     counts = ", ".join(f"{n} {k}" for k, n in sorted(outcome.counts.items()))
     if outcome.success:
-        console.print(f"build ok: {counts}", markup=False)
+        why = f" ({outcome.plan})" if outcome.plan else ""
+        console.print(f"build ok{why}: {counts or 'dbt not run'}", markup=False)
         if outcome.files is not None:
             f = outcome.files
             console.print(
@@ -88,7 +89,10 @@ def _report_build(outcome) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return _report_build(pipeline.build(paths_from(args), args.select))
+    if args.select and args.full:
+        fail("--select and --full do not go together: --full builds everything")
+        return 2
+    return _report_build(pipeline.build(paths_from(args), args.select, full=args.full))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -156,10 +160,24 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             help=text + (f" (alias: {', '.join(aliases)})" if aliases else ""),
             description="Run `dbt build` against the data directory's database, then write\n"
             "data/clean/above_1e25_flop.csv, data/clean/below_1e25_flop.csv and\n"
-            "data/staging/above_1e25_flop_staging.csv. Fails loudly when a data test fails.",
+            "data/staging/above_1e25_flop_staging.csv. Fails loudly when a data test fails.\n\n"
+            "Only what changed is rebuilt: the database records what its last build read (the\n"
+            "project's SQL and YAML, each raw table, each seed file). A changed project builds\n"
+            "everything; new data or an edited seed rebuilds what depends on it, with its tests;\n"
+            "when nothing changed, dbt is not run and the files are rewritten as they are.",
+            epilog="examples:\n"
+            "  flop-tracker build                  rebuild what changed, write the three files\n"
+            "  flop-tracker build --full           rebuild and test everything\n"
+            "  flop-tracker build --select models+ a dbt selection only (no files written)",
             formatter_class=fmt,
         )
-        p.add_argument("--select", nargs="+", metavar="NODE", help="dbt selection (default: everything)")
+        p.add_argument(
+            "--select",
+            nargs="+",
+            metavar="NODE",
+            help="build just this dbt selection; writes no files (default: what changed)",
+        )
+        p.add_argument("--full", action="store_true", help="rebuild and test everything, changed or not")
         if name == "estimate-flops":
             p.add_argument("--update", action="store_true", help="write the CSV files (always done)")
         p.set_defaults(func=cmd_build)

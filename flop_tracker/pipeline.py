@@ -130,9 +130,7 @@ def ingest(
             if offline or (live and any(r.status == "unreachable" for r in results)):
                 results.extend(ingestor.ingest_offline(source))
                 progress.advance(task)
-            for path in files:
-                results.append(ingestor.ingest_file(source, path))
-                progress.advance(task)
+            results.extend(ingestor.ingest_files(source, files, lambda task=task: progress.advance(task)))
             if not quiet:
                 for line in problem_lines(source.name, results):
                     console.print(line, markup=False)

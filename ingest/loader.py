@@ -131,34 +131,46 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def to_arrow(source: Source, parsed: Parsed) -> dict[str, pa.Table]:
+    """Each raw table's records as an Arrow table with the record class's columns and types.
+
+    Arrow reads the records' own attribute dicts in C++ (no Python loop per cell). The result
+    pickles cheaply, which is what lets a worker process parse while the writer loads.
+    """
+    tables = {}
+    for table, rows in parsed.tables.items():
+        if not rows:
+            continue
+        record = source.tables[table]
+        types = table_columns(record)
+        schema = pa.schema([(name, types[name][1]) for name in record.model_fields])
+        tables[table] = pa.Table.from_pylist([r.__dict__ for r in rows], schema=schema)
+    return tables
+
+
 def load(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     capture: StoredCapture,
-    parsed: Parsed,
+    parsed: Parsed | dict[str, pa.Table],
     started_at: datetime,
 ) -> int:
-    """Insert every table of `parsed` and its run row atomically. Returns rows loaded.
+    """Insert every table of `parsed` (records, or their Arrow tables) and its run row atomically.
 
-    Raises if anything fails; the transaction is rolled back so no partial rows remain.
+    Returns rows loaded. Raises if anything fails; the transaction is rolled back so no
+    partial rows remain.
     """
+    tables = to_arrow(source, parsed) if isinstance(parsed, Parsed) else parsed
+    row_count = sum(t.num_rows for t in tables.values())
     con.execute("begin transaction")
     try:
         run_id = _next_run_id(con)
         captured_at = capture.meta.captured_at.replace(tzinfo=None)
-        for table, rows in parsed.tables.items():
-            if not rows:
-                continue
-            record = source.tables[table]
-            fields = list(record.model_fields)
-            types = table_columns(record)
-            # Arrow reads the records' own attribute dicts in C++ (no Python loop per cell); the three
-            # capture columns are constants added by the insert itself.
-            schema = pa.schema([(name, types[name][1]) for name in fields])
-            incoming = pa.Table.from_pylist([r.__dict__ for r in rows], schema=schema)
+        for table, incoming in tables.items():
+            # the three capture columns are constants of the insert, not columns built in Python
+            names = ", ".join(f'"{c}"' for c in incoming.column_names)
             con.register("incoming_rows", incoming)
             try:
-                names = ", ".join(f'"{c}"' for c in fields)
                 con.execute(
                     f"insert into raw.{table} ({names}, ingest_run_id, capture_sha256, captured_at) "
                     f"select {names}, ?, ?, ? from incoming_rows",
@@ -177,14 +189,14 @@ def load(
                 captured_at,
                 started_at,
                 _now(),
-                parsed.row_count,
+                row_count,
             ],
         )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    return parsed.row_count
+    return row_count
 
 
 def record_failure(
@@ -229,4 +241,5 @@ __all__ = [
     "load",
     "locked_message",
     "record_failure",
+    "to_arrow",
 ]

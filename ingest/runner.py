@@ -7,18 +7,29 @@ reason, and the caller gets a result, never an exception.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from flop_tracker.config import Paths
 from flop_tracker.text import clean_terminal
 from ingest import captures as capture_store
 from ingest.base import CaptureMeta, IngestError, Source, date_from_filename
 from ingest.http import HttpClient
-from ingest.loader import already_loaded, connect, ensure_tables, load, record_failure
+from ingest.loader import already_loaded, connect, ensure_tables, load, record_failure, to_arrow
+
+# Saved captures are parsed in worker processes, one per core, when a source has at least this
+# many files and bytes to parse (below that, starting the workers costs more than it saves).
+PARALLEL_MIN_FILES = 4
+PARALLEL_MIN_BYTES = 4 * 2**20
 
 
 @dataclass
@@ -50,6 +61,44 @@ def _short_error(exc: BaseException) -> str:
     return text[:300]
 
 
+@dataclass
+class ParseOutcome:
+    """A capture parsed and validated into Arrow tables, or why it could not be (picklable)."""
+
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    error: str = ""  # an IngestError: the capture is bad
+    unexpected: str = ""  # a parser crash: "TypeName: message"
+
+
+def parse_capture(source: Source, stored: capture_store.StoredCapture) -> ParseOutcome:
+    """Parse (pure: bytes in, validated records out) and turn the records into Arrow tables."""
+    try:
+        parsed = source.parse(stored.read(), stored.meta)
+        if parsed.row_count == 0:
+            raise IngestError("no rows found")
+        return ParseOutcome(tables=to_arrow(source, parsed))
+    except IngestError as exc:
+        return ParseOutcome(error=str(exc))
+    except Exception as exc:  # a parser bug must not stop the other sources
+        return ParseOutcome(unexpected=f"{type(exc).__name__}: {_short_error(exc)}")
+
+
+def _parse_in_worker(source_name: str, stored: capture_store.StoredCapture) -> ParseOutcome:
+    from ingest import registry
+
+    return parse_capture(registry.get(source_name), stored)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one: workers forked from a clean server, never from a process
+    holding a DuckDB connection and its threads."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["ingest.registry"])
+        return context
+    return multiprocessing.get_context("spawn")  # pragma: no cover - platforms without fork
+
+
 class Ingestor:
     """Holds one write connection for a batch of sources, opened once and closed at the end."""
 
@@ -71,12 +120,18 @@ class Ingestor:
     def ingest_bytes(self, source: Source, content: bytes, meta: CaptureMeta) -> RunResult:
         """Store, parse and load one capture; record a failed run if any step fails."""
         started = _now()
-        label = meta.filename or meta.origin
+        stored = self._store(source, content, meta, started)
+        return stored if isinstance(stored, RunResult) else self.ingest_stored(source, stored, started)
+
+    def _store(
+        self, source: Source, content: bytes, meta: CaptureMeta, started: datetime
+    ) -> capture_store.StoredCapture | RunResult:
+        """Keep the bytes before anything reads them; a failed RunResult when they cannot be kept."""
         try:
-            stored = capture_store.store(self.paths.raw_dir, source.name, content, meta)
+            return capture_store.store(self.paths.raw_dir, source.name, content, meta)
         except OSError as exc:
+            label = meta.filename or meta.origin
             return self._fail(source, meta.origin, f"{label}: cannot store capture: {exc}", started)
-        return self.ingest_stored(source, stored, started)
 
     def ingest_stored(
         self, source: Source, stored: capture_store.StoredCapture, started: datetime | None = None
@@ -85,19 +140,29 @@ class Ingestor:
         label = stored.meta.filename or stored.meta.origin
         if already_loaded(self.con, source.name, stored.sha256):
             return RunResult(source.name, label, "unchanged")
-        try:
-            parsed = source.parse(stored.read(), stored.meta)
-            if parsed.row_count == 0:
-                raise IngestError("no rows found")
-            rows = load(self.con, source, stored, parsed, started)
-        except IngestError as exc:
-            capture_store.quarantine(stored)
-            return self._fail(source, stored.meta.origin, f"{label}: {exc}", started, stored)
-        except Exception as exc:  # a parser bug must not stop the other sources
-            capture_store.quarantine(stored)
-            msg = f"{label}: unexpected {type(exc).__name__}: {_short_error(exc)}"
-            return self._fail(source, stored.meta.origin, msg, started, stored)
-        return RunResult(source.name, label, "ok", rows)
+        return self._finish(source, stored, parse_capture(source, stored), started)
+
+    def _finish(
+        self, source: Source, stored: capture_store.StoredCapture, parsed: ParseOutcome, started: datetime
+    ) -> RunResult:
+        """Load a parsed capture in one transaction, or record why it failed and set it aside."""
+        label = stored.meta.filename or stored.meta.origin
+        if already_loaded(self.con, source.name, stored.sha256):  # the same bytes twice in one batch
+            return RunResult(source.name, label, "unchanged")
+        message = f"{label}: {parsed.error}" if parsed.error else ""
+        if parsed.unexpected:
+            message = f"{label}: unexpected {parsed.unexpected}"
+        if not message:
+            try:
+                rows = load(self.con, source, stored, parsed.tables, started)
+            except IngestError as exc:
+                message = f"{label}: {exc}"
+            except Exception as exc:
+                message = f"{label}: unexpected {type(exc).__name__}: {_short_error(exc)}"
+            else:
+                return RunResult(source.name, label, "ok", rows)
+        capture_store.quarantine(stored)
+        return self._fail(source, stored.meta.origin, message, started, stored)
 
     def _fail(
         self,
@@ -116,6 +181,13 @@ class Ingestor:
     def ingest_file(self, source: Source, path: Path, captured_at: datetime | None = None) -> RunResult:
         """A saved capture. Its capture date is the date in its name, else its modification time."""
         started = _now()
+        stored = self._store_file(source, path, started, captured_at)
+        return stored if isinstance(stored, RunResult) else self.ingest_stored(source, stored, started)
+
+    def _store_file(
+        self, source: Source, path: Path, started: datetime, captured_at: datetime | None = None
+    ) -> capture_store.StoredCapture | RunResult:
+        """Read and store a saved capture byte for byte; a RunResult when that already fails."""
         try:
             content = path.read_bytes()
         except OSError as exc:
@@ -128,7 +200,61 @@ class Ingestor:
                 else datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
             )
         meta = CaptureMeta(origin=str(path.resolve()), captured_at=captured_at, filename=path.name)
-        return self.ingest_bytes(source, content, meta)
+        return self._store(source, content, meta, started)
+
+    def ingest_files(
+        self, source: Source, paths: list[Path], advance: Callable[[], None] = lambda: None
+    ) -> list[RunResult]:
+        """Saved captures in order; with many large ones, parsed on every core while this loads.
+
+        The one database writer stores each file and loads the parsed captures in the order
+        given, so run ids (and a replay) are the same as one at a time. A worker that dies takes
+        no capture with it: what it had is parsed here instead.
+        """
+        size = sum(p.stat().st_size for p in paths if p.is_file())
+        workers = min(os.cpu_count() or 1, 4)
+        if workers < 2 or len(paths) < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES:
+            results = []
+            for path in paths:
+                results.append(self.ingest_file(source, path))
+                advance()
+            return results
+        results: list[RunResult] = []
+        queue: deque[RunResult | tuple[capture_store.StoredCapture, datetime, Future | None]] = deque()
+        broken = False
+
+        def finish_first() -> None:
+            nonlocal broken
+            item = queue.popleft()
+            if isinstance(item, RunResult):
+                results.append(item)
+            else:
+                stored, started, future = item
+                parsed = None
+                if future is not None and not broken:
+                    try:
+                        parsed = future.result()
+                    except Exception:  # the worker died (BrokenProcessPool): parse here from now on
+                        broken = True
+                results.append(self._finish(source, stored, parsed or parse_capture(source, stored), started))
+            advance()
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            for path in paths:
+                started = _now()
+                stored = self._store_file(source, path, started)
+                if isinstance(stored, RunResult):
+                    queue.append(stored)
+                elif already_loaded(self.con, source.name, stored.sha256):
+                    queue.append(RunResult(source.name, stored.meta.filename or stored.meta.origin, "unchanged"))
+                else:
+                    future = None if broken else pool.submit(_parse_in_worker, source.name, stored)
+                    queue.append((stored, started, future))
+                while len(queue) > 2 * workers:  # keep a few parsed captures ahead, not all of them
+                    finish_first()
+            while queue:
+                finish_first()
+        return results
 
     def ingest_url(self, source: Source, url: str, client: HttpClient) -> RunResult:
         """Fetch one live URL; an unreachable URL is a recorded, named failure."""

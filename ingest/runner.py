@@ -248,7 +248,12 @@ class Ingestor:
                 elif already_loaded(self.con, source.name, stored.sha256):
                     queue.append(RunResult(source.name, stored.meta.filename or stored.meta.origin, "unchanged"))
                 else:
-                    future = None if broken else pool.submit(_parse_in_worker, source.name, stored)
+                    future = None
+                    if not broken:
+                        try:
+                            future = pool.submit(_parse_in_worker, source.name, stored)
+                        except Exception:  # the pool broke earlier (BrokenProcessPool): parse here
+                            broken = True
                     queue.append((stored, started, future))
                 while len(queue) > 2 * workers:  # keep a few parsed captures ahead, not all of them
                     finish_first()

@@ -166,9 +166,12 @@ class LifeArchitectSource(Source):
         snapshot = _snapshot(meta)
         rows: list[dict[str, Any]] = []
         for line, cells in zip(lines[start + 1 :], table[start + 1 :], strict=True):
-            if not any(c.strip() for c in cells[1:]):
-                # Blank rows, and rows with only a first cell: the export ends with a blank row and an
-                # "About this sheet" note, which describe no model.
+            if not any(c.strip() for c in cells) or (
+                len(cells) == len(header) and not any(c.strip() for c in cells[1:])
+            ):
+                # Blank rows, and full-width rows with only a first cell: the export ends with a blank row
+                # and an "About this sheet" note, which describe no model. A row cut short after its first
+                # cell has fewer fields than the header and is refused below.
                 continue
             if len(cells) != len(header):
                 raise IngestError(f"line {line} has {len(cells)} fields, header has {len(header)} (truncated?)")

@@ -124,7 +124,7 @@ def phase_ingest(data_dir: Path, captures: Path, trace: bool) -> dict:
         tracemalloc.start()
     started = time.perf_counter()
     from flop_tracker import pipeline
-    from flop_tracker.config import Paths
+    from kernel.paths import Paths
 
     summary = pipeline.ingest(
         Paths(data_dir), pipeline.selected_sources(["lmarena"]), live=False, captures_dir=captures, quiet=True
@@ -172,7 +172,7 @@ def phase_build(data_dir: Path, captures: Path | None) -> dict:
 
     imported = time.perf_counter()
     from flop_tracker import pipeline
-    from flop_tracker.config import Paths
+    from kernel.paths import Paths
 
     paths = Paths(data_dir)
     outcome = pipeline.build(paths)
@@ -213,7 +213,7 @@ def phase_build(data_dir: Path, captures: Path | None) -> dict:
 def phase_again(data_dir: Path, full: bool) -> dict:
     """`flop-tracker build` in a new process on a built data directory (nothing new, or --full)."""
     from flop_tracker import pipeline
-    from flop_tracker.config import Paths
+    from kernel.paths import Paths
 
     outcome = pipeline.build(Paths(data_dir), full=full)
     return {"wall_s": time.perf_counter() - PROCESS_START, "ok": outcome.success, "plan": outcome.plan}
@@ -222,8 +222,8 @@ def phase_again(data_dir: Path, full: bool) -> dict:
 def phase_daily(data_dir: Path, captures: Path) -> dict:
     """What a daily job does in a new process: load a new snapshot, then build what it changed."""
     from flop_tracker import pipeline
-    from flop_tracker.config import Paths
     from ingest.runner import Ingestor
+    from kernel.paths import Paths
 
     paths = Paths(data_dir)
     with Ingestor(paths, pipeline.selected_sources(None)) as ingestor:
@@ -237,8 +237,8 @@ def phase_daily(data_dir: Path, captures: Path) -> dict:
 def phase_models(data_dir: Path) -> dict:
     import dbt.cli.main  # noqa: F401
 
-    from flop_tracker.config import Paths
     from flop_tracker.dbt_runner import run_dbt
+    from kernel.paths import Paths
 
     paths = Paths(data_dir)
     run_dbt(["ls"], paths)  # parses once and keeps the manifest (dbt_runner), so the run is timed alone
@@ -472,7 +472,7 @@ def bench_shared(work: Path) -> dict | None:
 def phase_ingest_all(data_dir: Path, captures: Path) -> dict:
     started = time.perf_counter()
     from flop_tracker import pipeline
-    from flop_tracker.config import Paths
+    from kernel.paths import Paths
 
     summary = pipeline.ingest(Paths(data_dir), pipeline.selected_sources(None), live=False, captures_dir=captures,
                               quiet=True)  # fmt: skip

@@ -1,3 +1,5 @@
 """flop-tracker: find AI models trained with more than 1e25 FLOP, with honest intervals."""
 
-__version__ = "0.1.0"
+from kernel import __version__
+
+__all__ = ["__version__"]

@@ -41,11 +41,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from flop_tracker.config import Paths
 from flop_tracker.dbt_runner import run_dbt
 from flop_tracker.validation import build_scratch, check_epoch_file, compare
 from ingest.captures import sha256_of
-from ingest.loader import connect
+from kernel.database import connect
+from kernel.paths import Paths
 
 THRESHOLD = 1e25
 
@@ -422,7 +422,7 @@ def _pct(x: float | None) -> str:
 
 
 def _md(text: object) -> str:
-    from flop_tracker.text import clean_terminal
+    from kernel.text import clean_terminal
 
     return clean_terminal("" if text is None else text).replace("|", "\\|")
 

@@ -26,8 +26,8 @@ import duckdb
 import yaml
 from pydantic import BaseModel, Field
 
-from flop_tracker.config import PROJECT_ROOT, Paths, curated_seeds_dir, decisions_dir
-from ingest.loader import connect
+from kernel.database import connect
+from kernel.paths import PROJECT_ROOT, Paths, curated_seeds_dir, decisions_dir
 
 STATE_TABLE = "meta.build_inputs"
 PROJECT_PARTS = ("models", "macros", "tests/data_tests", "analyses")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from flop_tracker.config import Paths
-from ingest.loader import connect
+from kernel.database import connect
+from kernel.paths import Paths
 
 THRESHOLD = 1e25
 CLASS_ORDER = (

@@ -19,7 +19,7 @@ from flop_tracker.commands import (
 )
 from flop_tracker.commands import common as common_mod
 from flop_tracker.console import fail
-from ingest.loader import DatabaseLockedError
+from kernel.database import DatabaseLockedError
 
 COMMANDS = [pipeline_cmds, validate_cmd, query_cmd, sql_cmd, export_cmd, chart_cmd, backtest_cmd, docs_cmd, review_cmd]
 

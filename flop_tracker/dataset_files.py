@@ -14,33 +14,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flop_tracker.config import Paths
-from flop_tracker.text import FORMULA_PREFIXES, neutralise_formula
-from ingest.loader import connect
+from kernel.database import connect
+from kernel.paths import DATASET_COLUMNS, Paths
+from kernel.text import FORMULA_PREFIXES, neutralise_formula
 
-COLUMNS = [
-    "model_id",
-    "model",
-    "developer",
-    "release_date",
-    "parameters",
-    "parameter_source",
-    "training_flop",
-    "flop_low",
-    "flop_high",
-    "p_above_1e25",
-    "confidence",
-    "confidence_explanation",
-    "estimation_method",
-    "alternative_methods",
-    "threshold_classification",
-    "status",
-    "reasoning",
-    "sources",
-    "verified",
-    "notes",
-    "last_updated",
-]
+COLUMNS = DATASET_COLUMNS
 
 
 @dataclass

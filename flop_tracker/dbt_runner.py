@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flop_tracker.build_state import clear_inputs
-from flop_tracker.config import DATA_DIR_ENV, DB_ENV, PROJECT_ROOT, Paths, decisions_dir
-from ingest.loader import DatabaseLockedError, locked_message
+from kernel.database import DatabaseLockedError, locked_message
+from kernel.paths import DATA_DIR_ENV, DB_ENV, PROJECT_ROOT, Paths, decisions_dir
 
 
 @dataclass

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from flop_tracker.config import Paths
 from flop_tracker.query import Result, to_csv, to_json
-from flop_tracker.text import neutralise_formula
-from ingest.loader import connect
+from kernel.database import connect
+from kernel.paths import Paths
+from kernel.text import neutralise_formula
 
 FORMATS = ("csv", "parquet", "json", "epoch")
 EXTENSIONS = {"csv": "csv", "parquet": "parquet", "json": "json", "epoch": "epoch.csv"}

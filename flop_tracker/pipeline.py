@@ -10,16 +10,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from flop_tracker import build_state
-from flop_tracker.config import Paths
 from flop_tracker.console import console
 from flop_tracker.dataset_files import write_dataset_files
 from flop_tracker.dbt_runner import DbtOutcome, run_dbt
-from flop_tracker.text import clean_terminal
 from ingest import registry
 from ingest.base import Source
 from ingest.http import HttpClient
-from ingest.loader import connect, ensure_tables
+from ingest.loader import ensure_tables
 from ingest.runner import Ingestor, RunResult, saved_captures
+from kernel.database import connect
+from kernel.paths import Paths
+from kernel.text import clean_terminal
 
 
 @dataclass

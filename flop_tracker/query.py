@@ -27,8 +27,8 @@ from rich import box
 from rich.table import Table
 
 from flop_tracker.dataset_files import COLUMNS
-from flop_tracker.text import clean_terminal, neutralise_formula
-from ingest.loader import connect
+from kernel.database import connect
+from kernel.text import clean_terminal, neutralise_formula
 
 FORMATS = ("table", "csv", "json", "markdown")
 CLASSIFICATIONS = (

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import duckdb
 
-from flop_tracker.config import Paths
 from flop_tracker.dbt_runner import run_dbt
 from ingest import registry
 from ingest.base import CaptureMeta
 from ingest.captures import sha256_of
 from ingest.epoch import EpochSource
-from ingest.loader import connect
 from ingest.runner import Ingestor
+from kernel.database import connect
+from kernel.paths import Paths
 
 THRESHOLD = 1e25
 

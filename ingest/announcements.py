@@ -45,7 +45,6 @@ from xml.parsers import expat
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
-from flop_tracker.config import PROJECT_ROOT
 from ingest.base import (
     CaptureMeta,
     Flop,
@@ -59,6 +58,7 @@ from ingest.base import (
     Source,
     build_records,
 )
+from kernel.paths import PROJECT_ROOT
 
 FEED_KINDS = ("rss", "atom", "hf_org")
 SEED_COLUMNS = ("developer", "feed_url", "feed_kind", "source_url_note")

@@ -19,7 +19,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
 
-from flop_tracker.text import clean_terminal
+from kernel.text import clean_terminal
 
 
 class IngestError(Exception):

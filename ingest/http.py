@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import requests
 
-from flop_tracker import __version__
 from ingest.base import IngestError
+from kernel import __version__
 
 USER_AGENT = (
     f"flop-tracker/{__version__} (+https://github.com/flop-tracker/flop-tracker; "

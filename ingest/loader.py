@@ -8,11 +8,9 @@ date.
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -48,33 +46,6 @@ _TYPES: dict[type, tuple[str, pa.DataType]] = {
     date: ("date", pa.date32()),
     datetime: ("timestamp", pa.timestamp("us")),
 }
-
-
-class DatabaseLockedError(Exception):
-    """Another process holds the DuckDB file; the message says which file and what to do."""
-
-
-_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
-
-
-def locked_message(db_path: Path, error: str) -> str:
-    """One sentence for DuckDB's lock error: which file, which process holds it, what to do."""
-    holder = _LOCK_HOLDER.search(error)
-    who = f" (PID {holder['pid']}, {Path(holder['program']).name})" if holder else ""
-    return f"{db_path} is in use by another process{who}; wait for it to finish and try again"
-
-
-def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database, turning DuckDB's lock error into one clear sentence."""
-    if read_only and not db_path.exists():
-        raise FileNotFoundError(f"{db_path}: no database yet; run `flop-tracker run` first")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return duckdb.connect(str(db_path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseLockedError(locked_message(db_path, str(exc))) from exc
-        raise
 
 
 def _column_type(annotation: object) -> tuple[str, pa.DataType]:
@@ -233,13 +204,10 @@ def record_failure(
 
 
 __all__ = [
-    "DatabaseLockedError",
     "IngestError",
     "already_loaded",
-    "connect",
     "ensure_tables",
     "load",
-    "locked_message",
     "record_failure",
     "to_arrow",
 ]

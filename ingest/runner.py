@@ -19,12 +19,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from flop_tracker.config import Paths
-from flop_tracker.text import clean_terminal
 from ingest import captures as capture_store
 from ingest.base import CaptureMeta, IngestError, Source, date_from_filename
 from ingest.http import HttpClient
-from ingest.loader import already_loaded, connect, ensure_tables, load, record_failure, to_arrow
+from ingest.loader import already_loaded, ensure_tables, load, record_failure, to_arrow
+from kernel.database import connect
+from kernel.paths import Paths
+from kernel.text import clean_terminal
 
 # Saved captures are parsed in worker processes, one per core, when a source has at least this many
 # files of at least this size (measured: starting the workers costs ~0.5 s, so the shared data's few

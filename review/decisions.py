@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from flop_tracker.config import decisions_dir
+from kernel.paths import decisions_dir
 from review.seedfile import SeedFileError, parse_seed, read_seed
 from review.store import locked_append
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import jinja2
 
-from flop_tracker.config import PROJECT_ROOT, Paths
-from ingest.loader import connect
+from kernel.database import connect
+from kernel.paths import PROJECT_ROOT, Paths
 from review.decisions import ReviewDecision, append_decision, now_utc, read_decisions
 
 REVIEWER = "previous_system"

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import questionary
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from flop_tracker.config import curated_seeds_dir, decisions_dir
+from kernel.paths import curated_seeds_dir, decisions_dir
 from review.decisions import now_utc
 from review.seedfile import SeedFileError, describe_error, parse_seed, read_seed
 from review.store import locked_append

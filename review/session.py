@@ -19,10 +19,10 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from flop_tracker.config import Paths
-from flop_tracker.dataset_files import COLUMNS as FILE_COLUMNS
-from flop_tracker.text import clean_terminal
-from ingest.loader import connect
+from kernel.database import connect
+from kernel.paths import DATASET_COLUMNS as FILE_COLUMNS
+from kernel.paths import Paths
+from kernel.text import clean_terminal
 from review.decisions import (
     ReviewDecision,
     append_decision,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flop_tracker.config import PROJECT_ROOT, Paths
+from kernel.paths import PROJECT_ROOT, Paths
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from flop_tracker.config import DECISIONS_ENV, PROJECT_ROOT, Paths
+from kernel.paths import DECISIONS_ENV, PROJECT_ROOT, Paths
 from tests.conftest import FIXTURES
 
 REVIEW_FIXTURES = FIXTURES / "review"

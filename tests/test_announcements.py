@@ -11,11 +11,11 @@ from datetime import datetime
 import pytest
 
 from flop_tracker import pipeline
-from flop_tracker.config import Paths
 from ingest import registry
 from ingest.announcements import FEEDS_SEED, AnnouncementsSource, Feed, extract_figures, load_feeds
 from ingest.base import CaptureMeta, IngestError
 from ingest.http import HttpClient
+from kernel.paths import Paths
 from tests.conftest import FIXTURES
 from tests.local_http import Reply, local_server
 
@@ -270,7 +270,7 @@ def test_feeds_fetched_from_a_local_server_load_with_their_seeded_developer(path
         ]
         assert "HTTP 404" in summary.results[3].message
         assert server.hits["/moved"] == 1  # a 404 is not retried
-    from ingest.loader import connect
+    from kernel.database import connect
 
     con = connect(paths.db)
     try:

@@ -10,10 +10,10 @@ import duckdb
 import pytest
 
 from flop_tracker import pipeline
-from flop_tracker.config import Paths
 from ingest.artificial_analysis import ArtificialAnalysisSource
 from ingest.base import CaptureMeta, IngestError
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 from tests.conftest import FIXTURES
 
 SRC = ArtificialAnalysisSource()

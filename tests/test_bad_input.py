@@ -33,14 +33,14 @@ from datetime import datetime
 import pytest
 from rich.console import Console
 
-from flop_tracker.config import Paths
 from flop_tracker.dataset_files import COLUMNS, render_csv
 from flop_tracker.pipeline import IngestSummary
-from flop_tracker.text import clean_terminal, neutralise_formula
 from ingest import captures as capture_store
 from ingest.base import CaptureMeta, IngestError, clean_name
 from ingest.registry import SOURCES
 from ingest.runner import Ingestor
+from kernel.paths import Paths
+from kernel.text import clean_terminal, neutralise_formula
 
 CAPTURED_AT = datetime(2025, 6, 1, 12, 0)
 MODELS = (

@@ -10,8 +10,8 @@ import pytest
 
 from flop_tracker import build_state, pipeline
 from flop_tracker.build_state import BuildInputs, plan
-from flop_tracker.config import DECISIONS_ENV, PROJECT_ROOT, Paths
 from ingest.runner import Ingestor
+from kernel.paths import DECISIONS_ENV, PROJECT_ROOT, Paths
 from review.decisions import ReviewDecision, append_decision, now_utc
 from tests.conftest import FIXTURES
 

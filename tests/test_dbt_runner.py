@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flop_tracker import pipeline
-from flop_tracker.config import PROJECT_ROOT, Paths
+from kernel.paths import PROJECT_ROOT, Paths
 
 
 @pytest.mark.dbt

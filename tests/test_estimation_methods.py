@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from flop_tracker import pipeline
-from flop_tracker.config import PROJECT_ROOT, Paths
+from kernel.paths import PROJECT_ROOT, Paths
 from tests.conftest import FIXTURES
 
 SEED = PROJECT_ROOT / "seeds" / "curated" / "known_model_specs.csv"

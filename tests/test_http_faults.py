@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from flop_tracker import pipeline
-from flop_tracker.config import DB_ENV, Paths
 from ingest import captures as capture_store
 from ingest.base import IngestError
 from ingest.epoch import EpochSource
 from ingest.http import HttpClient
 from ingest.lmarena import LMArenaSource
-from ingest.loader import connect
 from ingest.runner import Ingestor
+from kernel.database import connect
+from kernel.paths import DB_ENV, Paths
 from tests.local_http import Reply, local_server
 
 LMARENA_JSON = "lmarena/arena_catalog_leaderboard-text_2025-12-11.json"  # 7461 model-category scores

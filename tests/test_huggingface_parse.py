@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from flop_tracker.config import Paths
 from ingest.base import CaptureMeta, IngestError
 from ingest.http import HttpClient
 from ingest.huggingface import (
@@ -25,6 +24,7 @@ from ingest.huggingface import (
     moe_layer_count,
 )
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 from tests.conftest import FIXTURES
 
 SRC = HuggingFaceSource()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flop_tracker.config import Paths
 from ingest.huggingface import HuggingFaceSource
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 
 REL = "huggingface/hf_models_param_counts_2026-03-01.json"
 SRC = HuggingFaceSource()

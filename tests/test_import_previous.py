@@ -156,7 +156,7 @@ def test_the_real_verdicts_all_map_on_a_build_of_the_shared_captures(
 ):
     import shutil
 
-    from flop_tracker.config import PROJECT_ROOT
+    from kernel.paths import PROJECT_ROOT
 
     decisions = tmp_path / "decisions"
     shutil.copytree(PROJECT_ROOT / "seeds" / "decisions", decisions)

@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flop_tracker.config import Paths
 from ingest import captures, loader
 from ingest.epoch import EpochSource
 from ingest.lmarena import LMArenaSource
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 from tests.conftest import FIXTURES
 
 LMARENA = LMArenaSource()

@@ -28,10 +28,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from flop_tracker import pipeline
-from flop_tracker.config import PROJECT_ROOT, Paths
 from flop_tracker.dataset_files import write_dataset_files
 from flop_tracker.dbt_runner import run_dbt
-from flop_tracker.text import FORMULA_PREFIXES
+from kernel.paths import PROJECT_ROOT, Paths
+from kernel.text import FORMULA_PREFIXES
 from review.decisions import COLUMNS as DECISION_COLUMNS
 from review.manual_entry import COLUMNS as MANUAL_COLUMNS
 from tests.conftest import FIXTURES

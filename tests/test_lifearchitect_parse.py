@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from flop_tracker.config import Paths
 from ingest.base import CaptureMeta, IngestError
 from ingest.lifearchitect import LifeArchitectSource
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 from tests.conftest import FIXTURES
 
 SRC = LifeArchitectSource()

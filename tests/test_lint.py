@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flop_tracker.config import PROJECT_ROOT
+from kernel.paths import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
 

@@ -19,9 +19,9 @@ import pytest
 
 from flop_tracker import pipeline
 from flop_tracker.cli import main
-from flop_tracker.config import PROJECT_ROOT, Paths
 from flop_tracker.dbt_runner import run_dbt
-from ingest.loader import DatabaseLockedError, connect
+from kernel.database import DatabaseLockedError, connect
+from kernel.paths import PROJECT_ROOT, Paths
 
 HOLDER = "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()"
 DECISIONS_HEADER = (

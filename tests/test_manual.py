@@ -9,10 +9,10 @@ import duckdb
 import pytest
 
 from flop_tracker.cli import main
-from flop_tracker.config import Paths
 from ingest.base import CaptureMeta, IngestError
 from ingest.manual import ManualSource, available_maps, get_map
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 from tests.conftest import FIXTURES
 
 SRC = ManualSource()

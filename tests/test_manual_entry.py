@@ -13,7 +13,7 @@ from prompt_toolkit.output import DummyOutput
 from pydantic import ValidationError
 
 from flop_tracker.cli import main
-from flop_tracker.config import PROJECT_ROOT
+from kernel.paths import PROJECT_ROOT
 from review.manual_entry import (
     COLUMNS,
     FormPrompts,

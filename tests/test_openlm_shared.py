@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from flop_tracker.config import Paths
 from ingest.base import CaptureMeta
 from ingest.openlm import OpenLMScore, OpenLMSource
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 
 REL = "openlm/openlm_arena_parsed_2025-08-15.json"
 SRC = OpenLMSource()

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from flop_tracker import pipeline
-from flop_tracker.config import Paths
 from ingest import runner
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 
 HEADER = "rank,model,arena_score,95_pct_ci,votes,organization,license\n"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flop_tracker.config import Paths
 from ingest.previous_system import PreviousSystemSource
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 
 SRC = PreviousSystemSource()
 # Counted from the files: scores are the benchmark values over all model entries (every entry has at least one),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flop_tracker.config import PROJECT_ROOT
+from kernel.paths import PROJECT_ROOT
 from review.decisions import (
     COLUMNS,
     DecisionsFileError,

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from flop_tracker import pipeline
-from flop_tracker.config import Paths
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 from tests.conftest import FIXTURES
 
 COLUMNS = "model_key, display_name, category, style_control, score, snapshot_date, capture_format, ingest_run_id"
@@ -63,3 +63,24 @@ def test_a_where_filter_limits_an_expression_to_its_rows(paths: Paths, tmp_path:
     assert failures == [
         "row_rules_models: 1 rule(s) broken: expression(dataset_file = 'below' where decision = 'n') (1 row)"
     ]
+
+
+# Models whose description names a grain but whose rows really can repeat, and why.
+GRAIN_IS_A_ROW = {"stg_epoch__models": "Epoch's All AI Models export repeats a few names (two SigLIP rows)"}
+
+
+def test_every_model_that_states_its_grain_tests_it():
+    """A description that says "one row per ..." promises a grain: its row_rules must check it (unique)."""
+    import yaml
+
+    from kernel.paths import PROJECT_ROOT
+
+    missing = []
+    for path in sorted((PROJECT_ROOT / "models").rglob("_*__models.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            if "one row per" not in model.get("description", "").lower() or model["name"] in GRAIN_IS_A_ROW:
+                continue
+            rules = [t["row_rules"] for t in model.get("data_tests", []) if isinstance(t, dict) and "row_rules" in t]
+            if not any(r.get("arguments", {}).get("unique") for r in rules):
+                missing.append(model["name"])
+    assert missing == []

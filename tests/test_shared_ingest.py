@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flop_tracker.config import Paths
 from ingest.epoch import EpochSource
 from ingest.lmarena import LMArenaSource
 from ingest.runner import Ingestor
+from kernel.paths import Paths
 
 # file -> (rows loaded, {raw table: rows}); counts come from the files themselves:
 # the text JSON has 7461 model-category cells over 29 categories, the history 11827 non-zero cells,

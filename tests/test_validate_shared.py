@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from flop_tracker import pipeline
-from flop_tracker.config import Paths
 from flop_tracker.validation import validate
+from kernel.paths import Paths
 from tests.conftest import SHARED_DATA
 
 EPOCH_FILE = SHARED_DATA / "epoch" / "large_scale_ai_models_2025-05-20.csv"

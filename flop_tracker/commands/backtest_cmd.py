@@ -12,10 +12,10 @@ from rich.table import Table
 from flop_tracker import backtest
 from flop_tracker.commands.common import paths_from
 from flop_tracker.commands.query_cmd import iso_date, positive_int
-from flop_tracker.config import PROJECT_ROOT
 from flop_tracker.console import console, fail
-from flop_tracker.text import clean_terminal
 from ingest.base import IngestError
+from kernel.paths import PROJECT_ROOT
+from kernel.text import clean_terminal
 
 
 def true_above_table(report: backtest.BacktestReport) -> Table:

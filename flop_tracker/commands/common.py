@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flop_tracker.config import Paths, resolve_paths
+from kernel.paths import Paths, resolve_paths
 
 
 def common_parser() -> argparse.ArgumentParser:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from flop_tracker import pipeline
 from flop_tracker.commands.common import paths_from
-from flop_tracker.config import default_captures_dir
 from flop_tracker.console import console, fail
 from ingest import registry
+from kernel.paths import default_captures_dir
 
 
 def _sources_help() -> str:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from flop_tracker import pipeline
 from flop_tracker.commands.common import paths_from
-from flop_tracker.config import Paths
 from flop_tracker.console import console, fail
-from flop_tracker.text import clean_terminal
+from kernel.paths import Paths
+from kernel.text import clean_terminal
 from review.seedfile import SeedFileError, describe_error
 
 
@@ -190,7 +190,7 @@ def cmd_manual_entry(args: argparse.Namespace) -> int:
 
 
 def _show_entry(paths: Paths, name: str) -> None:
-    from ingest.loader import connect
+    from kernel.database import connect
 
     con = connect(paths.db, read_only=True)
     try:

@@ -9,9 +9,9 @@ from rich.table import Table
 
 from flop_tracker.commands.common import paths_from
 from flop_tracker.console import console, fail
-from flop_tracker.text import clean_terminal
 from flop_tracker.validation import ValidationReport, validate
 from ingest.base import IngestError
+from kernel.text import clean_terminal
 
 
 def _fmt(x: float | None) -> str:

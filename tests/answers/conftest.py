@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from flop_tracker import pipeline
-from flop_tracker.config import DATA_DIR_ENV, DB_ENV, DECISIONS_ENV, PROJECT_ROOT, Paths
+from kernel.paths import DATA_DIR_ENV, DB_ENV, DECISIONS_ENV, PROJECT_ROOT, Paths
 from tests.conftest import FIXTURES
 
 ANSWERS = FIXTURES / "answers"

@@ -18,7 +18,7 @@ import pytest
 from flop_tracker import backtest
 from flop_tracker.backtest import Checkpoint, Snapshot, Truth, checkpoint_dates, flag_date, score
 from flop_tracker.cli import main
-from flop_tracker.config import DB_ENV, DECISIONS_ENV
+from kernel.paths import DB_ENV, DECISIONS_ENV
 from tests.answers.conftest import EPOCH_FILE
 
 D = date

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from flop_tracker.cli import main
-from flop_tracker.config import PROJECT_ROOT
 from flop_tracker.console import console
 from flop_tracker.query import READ_ONLY_MESSAGE
+from kernel.paths import PROJECT_ROOT
 
 SELECT = "select model_id, training_flop, release_date, verified = 'y' as ok from models order by model_id"
 

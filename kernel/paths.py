@@ -1,4 +1,4 @@
-"""Where things live. One place decides paths so every command agrees on them.
+"""Where things live. One place decides paths (and the published files' columns) so every command agrees.
 
 The project root holds the dbt project and seeds; the data directory holds the
 DuckDB file, stored captures and the CSV files users read. Both can be moved by
@@ -56,6 +56,33 @@ class Paths:
     @property
     def staging_csv(self) -> Path:
         return self.staging_dir / "above_1e25_flop_staging.csv"
+
+
+# The columns of the three CSV files users read, in order: the contract `dataset_files` writes and
+# `review` reads back, kept here so neither imports the other.
+DATASET_COLUMNS = [
+    "model_id",
+    "model",
+    "developer",
+    "release_date",
+    "parameters",
+    "parameter_source",
+    "training_flop",
+    "flop_low",
+    "flop_high",
+    "p_above_1e25",
+    "confidence",
+    "confidence_explanation",
+    "estimation_method",
+    "alternative_methods",
+    "threshold_classification",
+    "status",
+    "reasoning",
+    "sources",
+    "verified",
+    "notes",
+    "last_updated",
+]
 
 
 def default_data_dir() -> Path:

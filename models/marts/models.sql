@@ -16,6 +16,12 @@ ranked as (
 
 ),
 
+decisions as (
+
+    select * from {{ ref('int_review_decisions_latest') }}
+
+),
+
 primary_estimates as (
 
     select * from ranked
@@ -48,12 +54,6 @@ parameters as (
         parameters > 0
         and not ({{ var('exclude_epoch_values') }} and parameter_source = 'epoch')
     group by model_id
-
-),
-
-decisions as (
-
-    select * from {{ ref('int_review_decisions_latest') }}
 
 ),
 

@@ -11,6 +11,24 @@
     snapshot with at least var('benchmark_min_references') references. -#}
 with
 
+benchmark_scores as (
+
+    select * from {{ ref('int_benchmark_scores_unioned') }}
+
+),
+
+identified_models as (
+
+    select * from {{ ref('int_models_identified') }}
+
+),
+
+reference_compute as (
+
+    select * from {{ ref('int_reference_compute_selected') }}
+
+),
+
 scores as (
 
     select
@@ -18,8 +36,8 @@ scores as (
         date_diff('day', date '2023-01-01', coalesce(models.release_date, models.first_seen_date, scores.snapshot_date))
         / 365.25 as z,
         case when models.weights_access = 'proprietary' then 1.0 else 0.0 end as w
-    from {{ ref('int_benchmark_scores_unioned') }} as scores
-    inner join {{ ref('int_models_identified') }} as models on scores.model_id = models.model_id
+    from benchmark_scores as scores
+    inner join identified_models as models on scores.model_id = models.model_id
 
 ),
 
@@ -29,7 +47,7 @@ points as (
         scores.*,
         refs.log10_flop as y
     from scores
-    left join {{ ref('int_reference_compute_selected') }} as refs on scores.model_id = refs.model_id
+    left join reference_compute as refs on scores.model_id = refs.model_id
 
 ),
 

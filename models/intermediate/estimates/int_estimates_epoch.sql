@@ -1,12 +1,27 @@
 {#- Method: Epoch AI's published estimate, its confidence read as a 90% interval
     (Confident x3, Likely x10, Speculative x30; see the epoch_confidence_intervals seed).
     With var exclude_epoch_values this method yields nothing: validation then measures
-    the estimator without any model's own Epoch figure. -#}
+    the estimator without any model's own Epoch figure. Tracked models only (Epoch lists
+    thousands of models no leaderboard or seed names), as every method model. -#}
 with
+
+epoch_compute as (
+
+    select * from {{ ref('int_epoch_compute_latest') }}
+
+),
+
+identified_models as (
+
+    select * from {{ ref('int_models_identified') }}
+
+),
 
 epoch as (
 
-    select * from {{ ref('int_epoch_compute_latest') }}
+    select epoch_compute.*
+    from epoch_compute
+    inner join identified_models on epoch_compute.model_id = identified_models.model_id
 
 ),
 

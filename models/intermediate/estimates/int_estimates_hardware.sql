@@ -9,6 +9,12 @@ specs as (
 
 ),
 
+hardware as (
+
+    select * from {{ ref('hardware_specs') }}
+
+),
+
 peaks as (
 
     select
@@ -22,7 +28,7 @@ peaks as (
         end as peak_flops,
         coalesce(specs.training_precision, 'bf16 (assumed)') as precision_used
     from specs
-    inner join {{ ref('hardware_specs') }} as hw on specs.hardware_type = hw.hardware_type
+    inner join hardware as hw on specs.hardware_type = hw.hardware_type
 
 ),
 

@@ -25,6 +25,18 @@ refs as (
 
 ),
 
+benchmark_predictions as (
+
+    select * from {{ ref('int_benchmark_predictions') }}
+
+),
+
+benchmark_scores as (
+
+    select * from {{ ref('int_benchmark_scores_unioned') }}
+
+),
+
 candidates as (
 
     select
@@ -61,8 +73,8 @@ shared_snapshots as (
         mine.score - theirs.score as score_difference,
         mine.b1 as slope
     from candidates
-    inner join {{ ref('int_benchmark_predictions') }} as mine on candidates.model_id = mine.model_id
-    inner join {{ ref('int_benchmark_scores_unioned') }} as theirs
+    inner join benchmark_predictions as mine on candidates.model_id = mine.model_id
+    inner join benchmark_scores as theirs
         on
             candidates.predecessor_id = theirs.model_id
             and mine.leaderboard = theirs.leaderboard

@@ -9,12 +9,42 @@
     fit. Only for models without disclosed specs. -#}
 with
 
+identified_models as (
+
+    select * from {{ ref('int_models_identified') }}
+
+),
+
+model_specs as (
+
+    select * from {{ ref('int_model_specs_joined') }}
+
+),
+
+hub_models as (
+
+    select * from {{ ref('stg_huggingface__models') }}
+
+),
+
+names as (
+
+    select * from {{ ref('int_model_names_normalized') }}
+
+),
+
+epoch_models as (
+
+    select * from {{ ref('stg_epoch__models') }}
+
+),
+
 models as (
 
     select identified.*
-    from {{ ref('int_models_identified') }} as identified
+    from identified_models as identified
     where identified.model_id not in (
-        select specs.model_id from {{ ref('int_model_specs_joined') }} as specs
+        select specs.model_id from model_specs as specs
         where specs.active_parameters > 0
     )
 
@@ -68,8 +98,8 @@ hub as (
         median(hub.active_parameters) as active_parameters,
         bool_or(coalesce(hub.is_moe, false)) as is_moe,
         min(hub.repo_id) as repo_id
-    from {{ ref('stg_huggingface__models') }} as hub
-    inner join {{ ref('int_model_names_normalized') }} as names
+    from hub_models as hub
+    inner join names
         on names.source_name = 'huggingface' and hub.repo_id = names.raw_name
     where hub.total_parameters > 0 and hub.quantization_method is null
     group by names.model_id
@@ -112,7 +142,7 @@ epoch_names as (
     select
         raw_name,
         model_id
-    from {{ ref('int_model_names_normalized') }}
+    from names
     where source_name = 'epoch'
 
 ),
@@ -125,7 +155,7 @@ calibration as (
         log10(epoch.parameters) as x,
         date_diff('day', date '2023-01-01', epoch.publication_date) / 365.25 as z,
         log10(epoch.training_dataset_size) as y
-    from {{ ref('stg_epoch__models') }} as epoch
+    from epoch_models as epoch
     inner join epoch_names on epoch.model_name = epoch_names.raw_name
     where
         epoch.parameters > 1e8

@@ -1,15 +1,24 @@
 {#- Every method's estimate for every model, ranked: rank 1 is the primary estimate (the
     most trustworthy method available, see the method_priority macro); the others are kept
-    as alternatives. One row per model_id and method. -#}
+    as alternatives. One row per model_id and method; every method model already holds
+    tracked models only (int_models_identified), so this is a union and a window. -#}
+{%- set methods = [
+    'int_estimates_developer_disclosed', 'int_estimates_epoch', 'int_estimates_operation_counting',
+    'int_estimates_hardware', 'int_estimates_training_cost', 'int_estimates_lineage',
+    'int_estimates_name_parameters', 'int_estimates_benchmark'
+] -%}
 with
 
+{% for m in methods %}
+    {{ m }} as (
+
+        select * from {{ ref(m) }}
+
+    ),
+
+{% endfor %}
 unioned as (
 
-    {% set methods = [
-        'int_estimates_developer_disclosed', 'int_estimates_epoch', 'int_estimates_operation_counting',
-        'int_estimates_hardware', 'int_estimates_training_cost', 'int_estimates_lineage',
-        'int_estimates_name_parameters', 'int_estimates_benchmark'
-    ] %}
     {% for m in methods %}
         select
             model_id,
@@ -23,7 +32,7 @@ unioned as (
             evidence_date,
             parameters,
             parameter_source
-        from {{ ref(m) }}
+        from {{ m }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -48,7 +57,6 @@ final as (
             order by {{ method_priority('method', 'confidence') }}, valid.flop_high / valid.flop_low, valid.method
         ) as method_rank
     from valid
-    where valid.model_id in (select identified.model_id from {{ ref('int_models_identified') }} as identified)
 
 )
 

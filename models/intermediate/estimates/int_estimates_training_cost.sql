@@ -9,6 +9,18 @@ specs as (
 
 ),
 
+prices as (
+
+    select * from {{ ref('accelerator_prices') }}
+
+),
+
+hardware as (
+
+    select * from {{ ref('hardware_specs') }}
+
+),
+
 priced as (
 
     select
@@ -21,8 +33,8 @@ priced as (
         end as peak_flops,
         specs.training_cost_usd / prices.usd_per_hour as accelerator_hours
     from specs
-    inner join {{ ref('accelerator_prices') }} as prices on specs.hardware_type = prices.hardware_type
-    inner join {{ ref('hardware_specs') }} as hw on specs.hardware_type = hw.hardware_type
+    inner join prices on specs.hardware_type = prices.hardware_type
+    inner join hardware as hw on specs.hardware_type = hw.hardware_type
 
 ),
 

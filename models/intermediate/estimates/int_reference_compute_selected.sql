@@ -3,7 +3,25 @@
     These are the reference points benchmark regressions and family lineage start from.
     Epoch figures are always references here; regressions leave the scored model out, so
     `exclude_epoch_values` never lets a model's own figure reach its own estimate. -#}
+{%- set direct_methods = [
+    'int_estimates_developer_disclosed', 'int_estimates_operation_counting',
+    'int_estimates_hardware', 'int_estimates_training_cost'
+] -%}
 with
+
+{% for m in direct_methods %}
+    {{ m }} as (
+
+        select * from {{ ref(m) }}
+
+    ),
+
+{% endfor %}
+epoch_compute as (
+
+    select * from {{ ref('int_epoch_compute_latest') }}
+
+),
 
 epoch_as_reference as (
 
@@ -15,14 +33,14 @@ epoch_as_reference as (
         {{ flop_high('training_compute_flop', 'interval_factor') }} as flop_high,
         tracker_confidence as confidence,
         evidence_date
-    from {{ ref('int_epoch_compute_latest') }}
+    from epoch_compute
     where epoch_confidence in ('confident', 'likely', 'speculative')
 
 ),
 
 direct as (
 
-    {% for m in ['int_estimates_developer_disclosed', 'int_estimates_operation_counting', 'int_estimates_hardware', 'int_estimates_training_cost'] %}
+    {% for m in direct_methods %}
         select
             model_id,
             method,
@@ -31,7 +49,7 @@ direct as (
             flop_high,
             confidence,
             evidence_date
-        from {{ ref(m) }}
+        from {{ m }}
         union all
     {% endfor %}
     select * from epoch_as_reference

@@ -10,6 +10,30 @@ names as (
 
 ),
 
+lmarena_scores as (
+
+    select * from {{ ref('stg_lmarena__scores') }}
+
+),
+
+openlm_scores as (
+
+    select * from {{ ref('stg_openlm__scores') }}
+
+),
+
+artificial_analysis_scores as (
+
+    select * from {{ ref('int_artificial_analysis_scores_collapsed') }}
+
+),
+
+previous_system_scores as (
+
+    select * from {{ ref('stg_previous_system__scores') }}
+
+),
+
 lmarena as (
 
     select
@@ -24,7 +48,7 @@ lmarena as (
         scores.votes,
         'https://lmarena.ai/leaderboard (' || scores.capture_format || ' captured ' || cast(cast(scores.captured_at as date) as varchar) || ')'
             as source
-    from {{ ref('stg_lmarena__scores') }} as scores
+    from lmarena_scores as scores
     inner join names on names.source_name = 'lmarena' and scores.model_name = names.raw_name
     where
         scores.category = 'text'
@@ -44,7 +68,7 @@ openlm as (
         cast(null as double) as score_high,
         scores.votes,
         'https://openlm.ai/chatbot-arena/ (captured ' || cast(cast(scores.captured_at as date) as varchar) || ')' as source
-    from {{ ref('stg_openlm__scores') }} as scores
+    from openlm_scores as scores
     inner join names on names.source_name = 'openlm' and scores.model_name = names.raw_name
     where
         scores.arena_elo is not null
@@ -65,7 +89,7 @@ artificial_analysis as (
         cast(null as bigint) as votes,
         'https://artificialanalysis.ai/leaderboards/models (captured '
         || cast(collapsed.snapshot_date as varchar) || ')' as source
-    from {{ ref('int_artificial_analysis_scores_collapsed') }} as collapsed
+    from artificial_analysis_scores as collapsed
     inner join names on names.source_name = 'artificial_analysis' and collapsed.model_name = names.raw_name
     where
         collapsed.intelligence_index is not null
@@ -86,7 +110,7 @@ previous_system as (
         cast(null as double) as score_high,
         cast(null as bigint) as votes,
         coalesce(scores.source_note, 'previous system scrape of ' || scores.leaderboard) as source
-    from {{ ref('stg_previous_system__scores') }} as scores
+    from previous_system_scores as scores
     inner join names on names.source_name = 'previous_system' and scores.model_name = names.raw_name
     where
         scores.score_value is not null

@@ -18,6 +18,12 @@ epoch as (
 
 ),
 
+confidence_intervals as (
+
+    select * from {{ ref('epoch_confidence_intervals') }}
+
+),
+
 joined as (
 
     select
@@ -54,7 +60,7 @@ final as (
         joined.captured_at,
         coalesce(joined.publication_date, cast(joined.captured_at as date)) as evidence_date
     from joined
-    left join {{ ref('epoch_confidence_intervals') }} as intervals
+    left join confidence_intervals as intervals
         on coalesce(joined.confidence, 'unknown') = intervals.epoch_confidence
     where coalesce(joined.confidence, 'unknown') <> 'wrong'
     qualify row_number() over (

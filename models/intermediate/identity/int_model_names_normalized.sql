@@ -2,14 +2,18 @@
     One row per source and raw name (an organisation may differ between captures). -#}
 with
 
-lmarena_names as (
+lmarena_model_names as (
 
     select distinct
         'lmarena' as source_name,
         model_name as raw_name,
         organization
     from {{ ref('stg_lmarena__models') }}
-    union
+
+),
+
+lmarena_score_names as (
+
     select distinct
         'lmarena' as source_name,
         model_name as raw_name,
@@ -119,6 +123,32 @@ announcement_names as (
 
 ),
 
+model_aliases as (
+
+    select * from {{ ref('model_aliases') }}
+
+),
+
+developer_aliases as (
+
+    select * from {{ ref('developer_aliases') }}
+
+),
+
+excluded_names as (
+
+    select * from {{ ref('excluded_model_names') }}
+
+),
+
+lmarena_names as (
+
+    select * from lmarena_model_names
+    union
+    select * from lmarena_score_names
+
+),
+
 all_names as (
 
     select * from lmarena_names
@@ -165,9 +195,9 @@ aliased as (
         coalesce(by_raw.model_id, by_normalized.model_id, normalized.normalized_name) as model_id,
         coalesce(by_raw.alias, by_normalized.alias) as matched_alias
     from normalized
-    left join {{ ref('model_aliases') }} as by_raw
+    left join model_aliases as by_raw
         on normalized.name_key = by_raw.alias
-    left join {{ ref('model_aliases') }} as by_normalized
+    left join model_aliases as by_normalized
         on normalized.normalized_name = by_normalized.alias
 
 ),
@@ -189,9 +219,9 @@ final as (
             else excluded.reason
         end as exclusion_reason
     from aliased
-    left join {{ ref('developer_aliases') }} as developers
+    left join developer_aliases as developers
         on lower(trim(aliased.organization)) = developers.organization
-    left join {{ ref('excluded_model_names') }} as excluded
+    left join excluded_names as excluded
         on aliased.model_id = excluded.normalized_name
 
 )

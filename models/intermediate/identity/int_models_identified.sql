@@ -10,10 +10,34 @@ names as (
 
 ),
 
+epoch_models as (
+
+    select * from {{ ref('stg_epoch__models') }}
+
+),
+
+known_specs as (
+
+    select * from {{ ref('known_model_specs') }}
+
+),
+
+lmarena_scores as (
+
+    select * from {{ ref('stg_lmarena__scores') }}
+
+),
+
+lmarena_models as (
+
+    select * from {{ ref('stg_lmarena__models') }}
+
+),
+
 epoch_tracked as (
 
     select distinct model_name as raw_name
-    from {{ ref('stg_epoch__models') }}
+    from epoch_models
     where
         training_compute_flop >= 1e23
         or export_name = 'large_scale_ai_models'
@@ -43,7 +67,7 @@ specs as (
         names.model_id,
         specs.model_name,
         specs.release_date
-    from {{ ref('known_model_specs') }} as specs
+    from known_specs as specs
     inner join names
         on names.source_name = 'known_model_specs' and specs.model_name = names.raw_name
 
@@ -55,7 +79,7 @@ epoch_dates as (
         names.model_id,
         min(epoch.publication_date) as publication_date,
         min(epoch.model_name) as model_name
-    from {{ ref('stg_epoch__models') }} as epoch
+    from epoch_models as epoch
     inner join names
         on names.source_name = 'epoch' and epoch.model_name = names.raw_name
     group by names.model_id
@@ -68,7 +92,7 @@ first_seen as (
         names.model_id,
         min(scores.snapshot_date) as first_seen_date,
         arg_min(scores.model_name, scores.snapshot_date) as model_name
-    from {{ ref('stg_lmarena__scores') }} as scores
+    from lmarena_scores as scores
     inner join names
         on names.source_name = 'lmarena' and scores.model_name = names.raw_name
     where {{ evidence_before_as_of('scores.snapshot_date') }}
@@ -83,7 +107,7 @@ licenses as (
         names.model_id,
         bool_or(lmarena.license ilike 'propriet%') as any_proprietary,
         bool_or(lmarena.license is not null and not lmarena.license ilike 'propriet%') as any_open
-    from {{ ref('stg_lmarena__models') }} as lmarena
+    from lmarena_models as lmarena
     inner join names on names.source_name = 'lmarena' and lmarena.model_name = names.raw_name
     group by names.model_id
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import html
 import math
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from kernel.database import connect
+from kernel.files import atomic_write
 from kernel.paths import Paths
 
 THRESHOLD = 1e25
@@ -165,11 +165,7 @@ def write_png(data: ChartData, path: Path, title: str = "Training compute of tra
     ax.set_title(f"{title}\n{note}", fontsize=11)
     ax.legend(loc="upper left", fontsize=8, frameon=True)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format="png")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, lambda handle: fig.savefig(handle, format="png"))
 
 
 # ----------------------------------------------------------------------------- HTML
@@ -301,11 +297,7 @@ def page(data: ChartData, title: str = "Training compute of tracked AI models") 
 
 
 def write_html(data: ChartData, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(page(data), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, page(data))
 
 
 def default_outputs(paths: Paths) -> tuple[Path, Path]:

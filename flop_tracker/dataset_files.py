@@ -2,7 +2,7 @@
 
 Which model goes in which file is decided in SQL (`dataset_file`, `in_staging_file`);
 this module only copies rows out, with the same columns in the same order in all
-three files, atomically (temporary file, fsync, rename), and with text cells that a
+three files, atomically (kernel.files: a private temporary file, fsync, rename), and with text cells that a
 spreadsheet would run as formulas neutralised.
 """
 
@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from kernel.database import connect
+from kernel.files import atomic_write
 from kernel.paths import DATASET_COLUMNS, Paths
 from kernel.text import FORMULA_PREFIXES, neutralise_formula
 
@@ -47,16 +46,6 @@ def _cell(value: object) -> object:
     if kind is bool or kind is int:
         return value
     return neutralise_formula(value.isoformat() if hasattr(value, "isoformat") else value)
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def render_csv(rows: list[tuple]) -> str:
@@ -95,5 +84,5 @@ def write_dataset_files(paths: Paths) -> WrittenFiles:
             files["staging"].append(cells)
     targets = {"above": paths.above_csv, "below": paths.below_csv, "staging": paths.staging_csv}
     for name, cells in files.items():
-        _atomic_write_text(targets[name], _render_cells(cells))
+        atomic_write(targets[name], _render_cells(cells))
     return WrittenFiles(**{name: len(cells) for name, cells in files.items()})

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pyarrow.parquet as pq
 
 from flop_tracker.query import Result, to_csv, to_json
 from kernel.database import connect
+from kernel.files import atomic_write
 from kernel.paths import Paths
 from kernel.text import neutralise_formula
 
@@ -125,26 +125,6 @@ def to_epoch_csv(result: Result) -> str:
     return buffer.getvalue()
 
 
-def _atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _write_text(text: str):
-    def write(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-
-    return write
-
-
 def export(paths: Paths, fmt: str, output: Path | None = None) -> tuple[Path, int]:
     """Write the mart in `fmt` to `output` (default data/exports/models.<ext>); return the path and row count."""
     if fmt not in FORMATS:
@@ -156,12 +136,12 @@ def export(paths: Paths, fmt: str, output: Path | None = None) -> tuple[Path, in
             table = con.execute(f"select * from main.models order by {ORDER}").to_arrow_table()
         finally:
             con.close()
-        _atomic(target, lambda tmp: pq.write_table(table, tmp))
+        atomic_write(target, lambda handle: pq.write_table(table, handle))
         return target, table.num_rows
     result = read_models(paths.db)
     if fmt == "csv":
         text = to_csv(result, clean=False)
     else:
         text = to_json(result) if fmt == "json" else to_epoch_csv(result)
-    _atomic(target, _write_text(text))
+    atomic_write(target, text)
     return target, len(result.rows)

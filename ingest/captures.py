@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ingest.base import CaptureMeta
+from kernel.files import atomic_write
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -36,13 +37,15 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+def _is_capture(path: Path) -> bool:
+    """A stored capture: a file with its sidecar; not a sidecar, a temporary file or anything hidden."""
+    name = path.name
+    return (
+        not name.startswith(".")
+        and not name.endswith((".meta.json", ".tmp"))
+        and path.is_file()
+        and path.with_name(name + ".meta.json").is_file()
+    )
 
 
 def store(raw_dir: Path, source: str, content: bytes, meta: CaptureMeta) -> StoredCapture:
@@ -51,12 +54,12 @@ def store(raw_dir: Path, source: str, content: bytes, meta: CaptureMeta) -> Stor
     folder.mkdir(parents=True, exist_ok=True)
     digest = sha256_of(content)
     for existing in folder.glob(f"*_{digest[:16]}_*"):
-        if existing.suffix != ".json" or not existing.name.endswith(".meta.json"):
+        if _is_capture(existing):
             return load_stored(existing)
     stem = _SAFE.sub("_", Path(meta.filename or meta.origin.rstrip("/").split("/")[-1] or "capture").name)
     name = f"{meta.captured_at:%Y%m%dT%H%M%S}_{digest[:16]}_{stem[-80:]}"
     path = folder / name
-    _atomic_write(path, content)
+    atomic_write(path, content)
     sidecar = {
         "origin": meta.origin,
         "captured_at": meta.captured_at.isoformat(),
@@ -64,7 +67,7 @@ def store(raw_dir: Path, source: str, content: bytes, meta: CaptureMeta) -> Stor
         "sha256": digest,
         "bytes": len(content),
     }
-    _atomic_write(path.with_name(name + ".meta.json"), json.dumps(sidecar, indent=2).encode())
+    atomic_write(path.with_name(name + ".meta.json"), json.dumps(sidecar, indent=2).encode())
     return StoredCapture(path, digest, meta)
 
 
@@ -84,7 +87,7 @@ def list_stored(raw_dir: Path, source: str) -> list[StoredCapture]:
     folder = raw_dir / source
     if not folder.is_dir():
         return []
-    found = [load_stored(p) for p in folder.iterdir() if p.is_file() and not p.name.endswith((".meta.json", ".tmp"))]
+    found = [load_stored(p) for p in folder.iterdir() if _is_capture(p)]
     return sorted(found, key=lambda c: (c.meta.captured_at, c.path.name))
 
 

@@ -3,9 +3,10 @@
 Each append takes an exclusive `fcntl.flock` on a lock file beside the seed, re-reads the
 seed under the lock (another reviewer may have written since we last looked), lets the
 caller refuse (e.g. the model is already decided), then writes the old bytes plus the new
-row to a temporary file in the same folder, fsyncs it, renames it over the seed and fsyncs
-the folder. A reader therefore sees the old file or the new one, never a torn one, and two
-writers queue on the lock instead of overwriting each other.
+row to a temporary file in the same folder (kernel.files: an unpredictable name no planted
+link can redirect), fsyncs it, renames it over the seed and fsyncs the folder. A reader therefore
+sees the old file or the new one, never a torn one, and two writers queue on the lock instead of
+overwriting each other.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from kernel.files import atomic_write
+
 T = TypeVar("T")
 
 
@@ -31,7 +34,7 @@ def lock_path(path: Path) -> Path:
 def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on `path`'s lock file (blocks while another process holds it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
@@ -40,27 +43,6 @@ def locked(path: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder: fsync, rename, fsync the folder."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def csv_line(values: Sequence[object]) -> str:
@@ -89,5 +71,5 @@ def locked_append(
             return objection
         if not current.endswith("\n"):
             current += "\n"
-        atomic_write_bytes(path, (current + csv_line(row)).encode("utf-8"))
+        atomic_write(path, current + csv_line(row))
     return None

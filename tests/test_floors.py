@@ -1,9 +1,9 @@
 """The Python floors import only downward (read from the source, every import statement, lazy ones too).
 
-  flop_tracker/commands, cli   the command line
-  flop_tracker                 use cases (pipeline, query, ...)
-  ingest/   review/            sources and people: never each other, never flop_tracker
-  kernel/                      paths, database, text: nothing of the project
+flop_tracker/commands, cli   the command line
+flop_tracker                 use cases (pipeline, query, ...)
+ingest/   review/            sources and people: never each other, never flop_tracker
+kernel/                      paths, database, text: nothing of the project
 """
 
 from __future__ import annotations

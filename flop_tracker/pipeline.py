@@ -16,7 +16,7 @@ from flop_tracker.dbt_runner import DbtOutcome, run_dbt
 from ingest import registry
 from ingest.base import Source
 from ingest.http import HttpClient
-from ingest.loader import ensure_tables
+from ingest.loader import LOADED, ensure_tables
 from ingest.runner import Ingestor, RunResult, saved_captures
 from kernel.database import connect
 from kernel.paths import Paths
@@ -40,16 +40,21 @@ class IngestSummary:
     def failed(self) -> list[RunResult]:
         return [r for r in self.results if r.status == "failed"]
 
+    @property
+    def degraded(self) -> list[RunResult]:
+        return [r for r in self.results if r.status == "degraded"]
+
     def table(self) -> Table:
+        """Per source: rows, captures loaded (degraded ones too), already loaded, and each problem's why."""
         table = Table(title="Ingest summary", title_justify="left", expand=False)
         table.add_column("source", no_wrap=True)
         table.add_column("rows", justify="right")
         table.add_column("loaded", justify="right")
         table.add_column("same", justify="right")
-        table.add_column("failures and why", overflow="fold", max_width=44)
+        table.add_column("problems and why", overflow="fold", max_width=44)
         for name in dict.fromkeys(r.source for r in self.results):
             rs = self.for_source(name)
-            bad = [r for r in rs if r.status in {"failed", "unreachable"}]
+            bad = [r for r in rs if r.status in {"failed", "unreachable", "degraded"}]
             reasons = dict.fromkeys(_reason(r) for r in bad)
             why = "; ".join(clean_terminal(x, 90) for x in list(reasons)[:3])
             if len(reasons) > 3:
@@ -57,7 +62,7 @@ class IngestSummary:
             table.add_row(
                 name,
                 str(sum(r.rows for r in rs)),
-                str(sum(r.status == "ok" for r in rs)),
+                str(sum(r.status in LOADED for r in rs)),
                 str(sum(r.status == "unchanged" for r in rs)),
                 f"{len(bad)}: {why}" if bad else "0",
             )
@@ -70,12 +75,14 @@ def _reason(result: RunResult) -> str:
     origin = result.origin
     if origin and text.startswith(origin):
         text = text[len(origin) :].lstrip(": ")
+    if result.status == "degraded":
+        return f"degraded {text.strip('()')}"
     return f"{result.status}: {text}" if result.status == "unreachable" else text
 
 
 def problem_lines(source: str, results: list[RunResult]) -> list[str]:
-    """One line per failed capture, and ONE line for all of a source's unreachable URLs."""
-    lines = [r.line for r in results if r.status == "failed"]
+    """One line per failed or degraded capture, and ONE line for all of a source's unreachable URLs."""
+    lines = [r.line for r in results if r.status in {"failed", "degraded"}]
     unreachable = [r for r in results if r.status == "unreachable"]
     if len(unreachable) == 1:
         lines.append(unreachable[0].line)

@@ -148,7 +148,7 @@ def build_scratch(paths: Paths, epoch_file: Path, exclude_epoch_values: bool, ex
     scratch_paths = Paths(scratch, db_override=scratch / "tracker.duckdb")  # never the user's $FLOP_TRACKER_DB
     with Ingestor(scratch_paths, list(registry.SOURCES.values())) as ingestor:
         result = ingestor.ingest_file(registry.get("epoch"), epoch_file)
-    if result.status not in {"ok", "unchanged"}:
+    if result.status not in {"ok", "degraded", "unchanged"}:
         raise ValueError(result.line)
     variables = {"exclude_epoch_values": exclude_epoch_values, **(extra_vars or {})}
     outcome = run_dbt(["build", "--vars", json.dumps(variables), "--exclude", "resource_type:test"], scratch_paths)

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
@@ -118,11 +118,16 @@ OptionalPastDatetime = Annotated[datetime | None, AfterValidator(_check_not_futu
 
 @dataclass(frozen=True)
 class CaptureMeta:
-    """What parse may know besides the bytes: where they came from and when."""
+    """What parse may know besides the bytes: where they came from and when.
+
+    `captured_at` is when the bytes were fetched (for a saved file, the date in its name);
+    `last_modified` is the server's Last-Modified header of a live fetch, when it sent one.
+    """
 
     origin: str
     captured_at: datetime
     filename: str = ""
+    last_modified: datetime | None = None
 
     @property
     def capture_date(self) -> date:
@@ -131,13 +136,195 @@ class CaptureMeta:
 
 @dataclass
 class Parsed:
-    """Records per raw table (table name without the `raw.` schema)."""
+    """Records per raw table (table name without the `raw.` schema), and what the capture says of itself.
+
+    `missing` names the expected columns the capture lacked (the run is then `degraded`);
+    `data_date` is the date its data describes and `data_date_basis` where that date was read
+    (see `data_date_of`); the loader fills both in from the capture when the parser does not.
+    """
 
     tables: dict[str, list[Record]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    data_date: date | None = None
+    data_date_basis: str = ""
 
     @property
     def row_count(self) -> int:
         return sum(len(rows) for rows in self.tables.values())
+
+    def note_missing(self, *matches: Columns) -> Parsed:
+        """Add each match's missing expected columns (once each), and return self."""
+        for match in matches:
+            for label in match.missing_labels:
+                if label not in self.missing:
+                    self.missing.append(label)
+        return self
+
+    def dated(self, meta: CaptureMeta, stated: date | None = None, newest_row: date | None = None) -> Parsed:
+        """Set the data date from what the capture states (see `data_date_of`), and return self."""
+        self.data_date, self.data_date_basis = data_date_of(meta, stated, newest_row)
+        return self
+
+
+# -- data dates -------------------------------------------------------------------------------------
+# The date a capture's data describes, next to `captured_at` (when it was fetched). In order of trust:
+DATE_BASES = ("content", "file name", "last-modified", "newest row", "capture")
+
+
+def data_date_of(meta: CaptureMeta, stated: date | None = None, newest_row: date | None = None) -> tuple[date, str]:
+    """(the date the data describes, where it was read), by the first of these that exists:
+
+    - `stated`: the capture says so itself ("Last updated: 2025-03-25", a metadata `saved_at`);
+    - the date in a saved file's name (`..._2025-12-17.json`: the day its publisher wrote it);
+    - the Last-Modified header of a live fetch (the server's word for when the file changed);
+    - `newest_row`: the newest date among its rows (a feed's newest post, an export's newest
+      modification): a lower bound, since a list is at least as new as its newest entry;
+    - else the capture date itself, said as such (`capture`): nothing states a better one.
+    """
+    if stated is not None:
+        return stated, "content"
+    named = date_from_filename(meta.filename or "")
+    if named is not None:
+        return named, "file name"
+    if meta.last_modified is not None:
+        return meta.last_modified.date(), "last-modified"
+    if newest_row is not None:
+        return newest_row, "newest row"
+    return meta.capture_date, "capture"
+
+
+# -- schema contracts -------------------------------------------------------------------------------
+# What a parser reads, declared once per capture shape: each field with every header (or JSON key) it
+# has had in the layouts we know, and what its absence means. A `required` column missing refuses the
+# capture in one line naming it and the columns found; an `expected` one missing loads the rest and
+# marks the run `degraded`, naming it (so a renamed column is never loaded as empty without a word);
+# an `optional` one is a column some known layouts of this shape do not have at all (say which beside
+# it), so its absence there is normal. Formats drift: a new name is added to `names`, never guessed.
+REQUIRED = "required"
+EXPECTED = "expected"
+OPTIONAL = "optional"
+_NEEDS = (REQUIRED, EXPECTED, OPTIONAL)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field a parser reads: the names it has had (preferred first) and what its absence means.
+
+    A name ending in `*` matches any header starting with the rest (a header that is a paragraph).
+    """
+
+    field: str
+    names: tuple[str, ...]
+    need: str = EXPECTED
+
+    def __post_init__(self) -> None:
+        if not self.names or self.need not in _NEEDS:
+            raise ValueError(f"column {self.field!r}: needs at least one name and a need in {_NEEDS}")
+
+    @property
+    def label(self) -> str:
+        return self.names[0].rstrip("*")
+
+
+def required(field_: str, *names: str) -> Column:
+    return Column(field_, names, REQUIRED)
+
+
+def expected(field_: str, *names: str) -> Column:
+    return Column(field_, names, EXPECTED)
+
+
+def optional(field_: str, *names: str) -> Column:
+    return Column(field_, names, OPTIONAL)
+
+
+def header_key(text: str) -> str:
+    """A header compared as a person reads it: whitespace runs collapsed, case folded."""
+    return " ".join(str(text).split()).casefold()
+
+
+def _shown(headers: Sequence[str], limit: int = 25) -> str:
+    names = [clean_terminal(" ".join(str(h).split()), 40) for h in headers if str(h).strip()]
+    more = f", +{len(names) - limit} more" if len(names) > limit else ""
+    return (", ".join(names[:limit]) + more) or "none"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where a contract's fields are in one capture: position and header per field found, and what is missing."""
+
+    position: dict[str, int]
+    header: dict[str, str]
+    missing: tuple[Column, ...] = ()
+
+    def __contains__(self, field_: object) -> bool:
+        return field_ in self.position
+
+    def get(self, cells: Sequence[str], field_: str) -> str | None:
+        """The cell of `field_` in a row (stripped), or None when the capture has no such column."""
+        index = self.position.get(field_)
+        if index is None or index >= len(cells):
+            return None
+        value = cells[index]
+        return value.strip() if isinstance(value, str) else value
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [c.label for c in self.missing]
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The columns one capture shape provides, read by header (or JSON key), never by position."""
+
+    what: str  # for messages: "an Epoch export"
+    columns: tuple[Column, ...]
+    key: Callable[[str], str] = header_key
+
+    def __post_init__(self) -> None:
+        fields = [c.field for c in self.columns]
+        if len(set(fields)) != len(fields):
+            raise ValueError(f"contract for {self.what}: a field is declared twice")
+
+    def __getitem__(self, field_: str) -> Column:
+        return next(c for c in self.columns if c.field == field_)
+
+    def match(self, found: Sequence[str]) -> Columns:
+        """Find every declared column among `found` (headers in order, or a JSON object's keys).
+
+        Raises IngestError naming each missing required column and the columns found. A name that
+        matches two headers is refused too: which one holds the field cannot be known.
+        """
+        keys = [self.key(h) for h in found]
+        position: dict[str, int] = {}
+        for column in self.columns:
+            for name in column.names:
+                prefix = name.endswith("*")
+                wanted = self.key(name.rstrip("*"))
+                hits = [i for i, k in enumerate(keys) if (k.startswith(wanted) if prefix else k == wanted)]
+                if len(hits) > 1:
+                    raise IngestError(
+                        f"{len(hits)} columns match {name.rstrip('*')!r} ({_shown([found[i] for i in hits], 4)}): "
+                        f"cannot tell which holds {column.field}"
+                    )
+                if hits:
+                    position[column.field] = hits[0]
+                    break
+        absent = [c for c in self.columns if c.field not in position]
+        lacking = [c for c in absent if c.need == REQUIRED]
+        if lacking:
+            names = ", ".join(
+                repr(c.label) + (f" (or {' / '.join(repr(n.rstrip('*')) for n in c.names[1:])})" if c.names[1:] else "")
+                for c in lacking
+            )
+            plural = "s" if len(lacking) > 1 else ""
+            found_text = _shown(found)
+            raise IngestError(f"missing required column{plural} {names}: not {self.what}; columns found: {found_text}")
+        return Columns(
+            position=position,
+            header={f: str(found[i]) for f, i in position.items()},
+            missing=tuple(c for c in absent if c.need == EXPECTED),
+        )
 
 
 class Source:

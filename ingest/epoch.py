@@ -14,6 +14,8 @@ from typing import ClassVar
 
 from ingest.base import (
     CaptureMeta,
+    Column,
+    Contract,
     Flop,
     IngestError,
     Name,
@@ -24,8 +26,11 @@ from ingest.base import (
     Source,
     build_records,
     decode_text,
+    expected,
+    optional,
     parse_float,
     read_csv_table,
+    required,
 )
 
 
@@ -47,7 +52,8 @@ class EpochModel(Record):
     training_time_hours: float | None = None
     training_hardware: str | None = None
     hardware_quantity: float | None = None
-    hardware_utilization: float | None = None
+    hardware_utilization: float | None = None  # 2026: the MFU; 2025: the one column (MFU or HFU as reported)
+    hardware_utilization_hfu: float | None = None
     training_cost_usd_2023: float | None = None
     confidence: str | None = None
     accessibility: str | None = None
@@ -59,32 +65,95 @@ class EpochModel(Record):
     last_modified: str | None = None
 
 
-REQUIRED = ("Model", "Organization", "Publication date", "Training compute (FLOP)")
-TEXT_COLUMNS = {
-    "organization": "Organization",
-    "domain": "Domain",
-    "parameters_notes": "Parameters notes",
-    "training_compute_notes": "Training compute notes",
-    "training_hardware": "Training hardware",
-    "confidence": "Confidence",
-    "accessibility": "Model accessibility",
-    "base_model": "Base model",
-    "link": "Link",
-    "frontier_model": "Frontier model",
-    "last_modified": "Last modified",
+# What each Epoch export provides, by its names in every layout we know (2025 and 2026; see
+# ../shared/data/README.md). In 2026 Epoch renamed `Training dataset size (datapoints)` to
+# `Training dataset size (total)` (the Large-Scale export keeps the old column as `(DEPRECATED)
+# Training dataset size (datapoints)`), split `Hardware utilization` into `(MFU)` and `(HFU)`, and
+# renamed `Country (from Organization)` to `Country (of organization)`. The unsplit 2025 utilization
+# column held whichever figure a paper reported (MFU for some models, HFU for others), so
+# `hardware_utilization` is that column in 2025 layouts and the MFU in 2026 ones, and the 2026 HFU
+# is kept beside it: each value is loaded as published, none converted into the other.
+COMMON: tuple[Column, ...] = (
+    required("model_name", "Model"),
+    required("organization", "Organization"),
+    required("publication_date", "Publication date"),
+    required("training_compute_flop", "Training compute (FLOP)"),
+    expected("domain", "Domain"),
+    expected("parameters", "Parameters"),
+    expected("parameters_notes", "Parameters notes"),
+    expected("training_compute_notes", "Training compute notes"),
+    expected(
+        "training_dataset_size",
+        "Training dataset size (total)",
+        "Training dataset size (datapoints)",
+        "(DEPRECATED) Training dataset size (datapoints)",
+    ),
+    expected("training_time_hours", "Training time (hours)"),
+    expected("training_hardware", "Training hardware"),
+    expected("hardware_quantity", "Hardware quantity"),
+    expected("confidence", "Confidence"),
+    expected("accessibility", "Model accessibility"),
+    expected("base_model", "Base model"),
+    expected("finetune_compute_flop", "Finetune compute (FLOP)"),
+    expected("link", "Link"),
+    expected("country", "Country (of organization)", "Country (from Organization)"),
+    # Only the 2026 layouts split utilization, so its HFU half is absent from every 2025 export.
+    optional("hardware_utilization_hfu", "Hardware utilization (HFU)"),
+)
+UTILIZATION = ("hardware_utilization", "Hardware utilization (MFU)", "Hardware utilization")
+CONTRACTS = {
+    "all_ai_models": Contract(
+        "an Epoch export (All AI Models)",
+        (
+            *COMMON,
+            expected(*UTILIZATION),
+            expected("training_compute_lower", "Training compute lower bound"),
+            expected("training_compute_upper", "Training compute upper bound"),
+            expected("last_modified", "Last modified"),
+        ),
+    ),
+    "notable_ai_models": Contract(
+        "an Epoch export (Notable AI Models)",
+        (
+            *COMMON,
+            expected(*UTILIZATION),
+            expected("frontier_model", "Frontier model"),
+            expected("training_cost_usd_2023", "Training compute cost (2023 USD)"),
+        ),
+    ),
+    "large_scale_ai_models": Contract(
+        "an Epoch export",
+        # The 2025 Large-Scale export has no utilization column at all; the 2026 one has MFU and HFU.
+        (*COMMON, optional(*UTILIZATION)),
+    ),
 }
-NUMBER_COLUMNS = {
-    "parameters": "Parameters",
-    "training_compute_flop": "Training compute (FLOP)",
-    "training_compute_lower": "Training compute lower bound",
-    "training_compute_upper": "Training compute upper bound",
-    "training_dataset_size": "Training dataset size (datapoints)",
-    "training_time_hours": "Training time (hours)",
-    "hardware_quantity": "Hardware quantity",
-    "hardware_utilization": "Hardware utilization",
-    "training_cost_usd_2023": "Training compute cost (2023 USD)",
-    "finetune_compute_flop": "Finetune compute (FLOP)",
-}
+TEXT_FIELDS = (
+    "organization",
+    "domain",
+    "parameters_notes",
+    "training_compute_notes",
+    "training_hardware",
+    "confidence",
+    "accessibility",
+    "base_model",
+    "link",
+    "frontier_model",
+    "last_modified",
+    "country",
+)
+NUMBER_FIELDS = (
+    "parameters",
+    "training_compute_flop",
+    "training_compute_lower",
+    "training_compute_upper",
+    "training_dataset_size",
+    "training_time_hours",
+    "hardware_quantity",
+    "hardware_utilization",
+    "hardware_utilization_hfu",
+    "training_cost_usd_2023",
+    "finetune_compute_flop",
+)
 
 
 def _export_name(header: set[str]) -> str:
@@ -121,36 +190,55 @@ class EpochSource(Source):
         text = decode_text(content)
         if text.lstrip().startswith(("<", "{", "[")):
             raise IngestError("expected an Epoch CSV export, got HTML or JSON")
-        header, body = read_csv_table(text, REQUIRED, "an Epoch export")
+        header, body = read_csv_table(text)
         export = _export_name(set(header))
-        if not any((r.get("Model") or "").strip() for r in body):
+        columns = CONTRACTS[export].match(header)
+        where = columns.header
+        model = where["model_name"]
+        if not any((r.get(model) or "").strip() for r in body):
             raise IngestError("no row names a Model")
         rows = []
         for line, r in enumerate(body, start=2):
             if None in r:  # more cells than the header: a broken row
                 raise IngestError(f"line {line}: more fields than the header")
-            name = (r.get("Model") or "").strip()
+            name = (r.get(model) or "").strip()
             if not name:
                 # Epoch's Airtable leaves placeholder rows with no model (only Confidence and
                 # Last modified); they describe nothing, so they are skipped, not loaded.
                 continue
             row: dict[str, object] = {"model_name": name, "export_name": export}
-            for field, column in TEXT_COLUMNS.items():
-                value = r.get(column)
+            for field in TEXT_FIELDS:
+                value = r.get(where[field]) if field in where else None
                 row[field] = value.strip() or None if isinstance(value, str) else None
-            for field, column in NUMBER_COLUMNS.items():
+            for field in NUMBER_FIELDS:
+                if field not in where:
+                    row[field] = None
+                    continue
+                column = where[field]
                 value = r.get(column)
-                if value is None and column in header:
+                if value is None:
                     raise IngestError(f"line {line} ({name[:60]!r}): row ends before column {column!r} (truncated?)")
                 try:
                     row[field] = parse_float(value)
                 except ValueError:
                     raise IngestError(f"line {line} ({name[:60]!r}): {column} {value[:30]!r} is not a number") from None
+            published = r.get(where["publication_date"]) or ""
             try:
-                row["publication_date"] = _date(r.get("Publication date") or "")
+                row["publication_date"] = _date(published)
             except ValueError:
-                raise IngestError(
-                    f"line {line} ({name[:60]!r}): Publication date {r.get('Publication date')!r} is not a date"
-                ) from None
+                where_ = f"line {line} ({name[:60]!r})"
+                raise IngestError(f"{where_}: Publication date {published!r} is not a date") from None
             rows.append(row)
-        return Parsed({"epoch_models": build_records(EpochModel, rows)})
+        # An export states its date only in its file name (or a live server's Last-Modified); the
+        # All AI Models export also stamps each row, and the newest stamp is a lower bound.
+        stamps = [str(r["last_modified"])[:10] for r in rows if r.get("last_modified")]
+        newest = max((d for d in (_iso_date(s) for s in stamps) if d), default=None)
+        parsed = Parsed({"epoch_models": build_records(EpochModel, rows)})
+        return parsed.note_missing(columns).dated(meta, newest_row=newest)
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

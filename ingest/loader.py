@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 import duckdb
 import pyarrow as pa
 
-from ingest.base import IngestError, Parsed, Record, Source
+from ingest.base import IngestError, Parsed, Record, Source, data_date_of
 from ingest.captures import StoredCapture
 
 RUNS_DDL = """
@@ -33,10 +33,20 @@ create table if not exists raw.ingest_runs (
     error varchar
 )
 """
+# Columns added to raw.ingest_runs after its first release (a database made earlier gains them).
+RUNS_ADDED = {
+    "data_date": "date",  # the date the capture's data describes (ingest.base.data_date_of)
+    "data_date_basis": "varchar",  # where that date was read: content, file name, last-modified, ...
+    "missing_columns": "varchar",  # a degraded run's missing expected columns, ' | '-separated
+}
+# ok: loaded in full; degraded: loaded without some expected columns (named in missing_columns);
+# unchanged: fetched again, same bytes as a capture already loaded; failed, unreachable: nothing loaded.
+LOADED = ("ok", "degraded")
 META_COLUMNS = {
     "ingest_run_id": ("bigint", pa.int64()),
     "capture_sha256": ("varchar", pa.string()),
     "captured_at": ("timestamp", pa.timestamp("us")),
+    "data_date": ("date", pa.date32()),
 }
 _TYPES: dict[type, tuple[str, pa.DataType]] = {
     str: ("varchar", pa.string()),
@@ -69,21 +79,33 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
     """Create `raw` tables (and add columns a newer record class has) for these sources."""
     con.execute("create schema if not exists raw")
     con.execute(RUNS_DDL)
+    _add_columns(con, "ingest_runs", RUNS_ADDED)
     for source in sources:
         for table, record in source.tables.items():
             cols = table_columns(record)
             ddl = ", ".join(f'"{c}" {t}' for c, (t, _) in cols.items())
             con.execute(f"create table if not exists raw.{table} ({ddl})")
-            have = {
-                r[0]
-                for r in con.execute(
-                    "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ?",
-                    [table],
-                ).fetchall()
-            }
-            for c, (t, _) in cols.items():
-                if c not in have:
-                    con.execute(f'alter table raw.{table} add column "{c}" {t}')
+            _add_columns(con, table, {c: t for c, (t, _) in cols.items()})
+
+
+def _add_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> None:
+    """Add the columns a raw table made by an older version lacks (their old rows read null)."""
+    have = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    for c, t in columns.items():
+        if c not in have:
+            con.execute(f'alter table raw.{table} add column "{c}" {t}')
+
+
+RUN_COLUMNS = (
+    "run_id, source, origin, capture_path, sha256, captured_at, started_at, finished_at, rows, status, error, "
+    + ", ".join(RUNS_ADDED)
+)
 
 
 def _next_run_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -92,8 +114,8 @@ def _next_run_id(con: duckdb.DuckDBPyConnection) -> int:
 
 def already_loaded(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> bool:
     row = con.execute(
-        "select count(*) from raw.ingest_runs where source = ? and sha256 = ? and status = 'ok'",
-        [source, sha256],
+        "select count(*) from raw.ingest_runs where source = ? and sha256 = ? and status in ?",
+        [source, sha256, list(LOADED)],
     ).fetchone()
     return bool(row[0])
 
@@ -125,32 +147,45 @@ def load(
     capture: StoredCapture,
     parsed: Parsed | dict[str, pa.Table],
     started_at: datetime,
+    missing: list[str] | None = None,
+    data_date: tuple[date, str] | None = None,
 ) -> int:
     """Insert every table of `parsed` (records, or their Arrow tables) and its run row atomically.
 
-    Returns rows loaded. Raises if anything fails; the transaction is rolled back so no
-    partial rows remain.
+    The run is `degraded` when the capture lacked expected columns (`missing`, or the Parsed's own),
+    else `ok`. Every row and the run carry the capture's data date (`data_date`: the date and where
+    it was read; by default the Parsed's, else data_date_of the capture). Returns rows loaded.
+    Raises if anything fails; the transaction is rolled back so no partial rows remain.
     """
-    tables = to_arrow(source, parsed) if isinstance(parsed, Parsed) else parsed
+    if isinstance(parsed, Parsed):
+        missing = missing if missing is not None else parsed.missing
+        if data_date is None and parsed.data_date is not None:
+            data_date = (parsed.data_date, parsed.data_date_basis or "content")
+        tables = to_arrow(source, parsed)
+    else:
+        tables = parsed
+    day, basis = data_date or data_date_of(capture.meta)
+    missing = list(missing or [])
+    status, note = ("degraded", f"loaded without expected column(s): {', '.join(missing)}") if missing else ("ok", None)
     row_count = sum(t.num_rows for t in tables.values())
     con.execute("begin transaction")
     try:
         run_id = _next_run_id(con)
         captured_at = capture.meta.captured_at.replace(tzinfo=None)
         for table, incoming in tables.items():
-            # the three capture columns are constants of the insert, not columns built in Python
+            # the capture columns are constants of the insert, not columns built in Python
             names = ", ".join(f'"{c}"' for c in incoming.column_names)
             con.register("incoming_rows", incoming)
             try:
                 con.execute(
-                    f"insert into raw.{table} ({names}, ingest_run_id, capture_sha256, captured_at) "
-                    f"select {names}, ?, ?, ? from incoming_rows",
-                    [run_id, capture.sha256, captured_at],
+                    f"insert into raw.{table} ({names}, ingest_run_id, capture_sha256, captured_at, data_date) "
+                    f"select {names}, ?, ?, ?, ? from incoming_rows",
+                    [run_id, capture.sha256, captured_at, day],
                 )
             finally:
                 con.unregister("incoming_rows")
         con.execute(
-            "insert into raw.ingest_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', null)",
+            f"insert into raw.ingest_runs ({RUN_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id,
                 source.name,
@@ -161,6 +196,11 @@ def load(
                 started_at,
                 _now(),
                 row_count,
+                status,
+                note,
+                day,
+                basis,
+                " | ".join(missing) or None,
             ],
         )
         con.execute("commit")
@@ -183,7 +223,7 @@ def record_failure(
     con.execute("begin transaction")
     try:
         con.execute(
-            "insert into raw.ingest_runs values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+            f"insert into raw.ingest_runs ({RUN_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, null, null, null)",
             [
                 _next_run_id(con),
                 source,

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import duckdb
@@ -40,7 +40,7 @@ class RunResult:
 
     source: str
     origin: str
-    status: str  # ok | unchanged | failed | unreachable
+    status: str  # ok | degraded | unchanged | failed | unreachable
     rows: int = 0
     message: str = ""
 
@@ -49,6 +49,8 @@ class RunResult:
         where = clean_terminal(self.origin, 70)
         if self.status == "ok":
             return f"{self.source}: loaded {self.rows} rows from {where}"
+        if self.status == "degraded":
+            return f"{self.source}: degraded: loaded {self.rows} rows from {where} {clean_terminal(self.message, 200)}"
         if self.status == "unchanged":
             return f"{self.source}: {where} already loaded, nothing added"
         return f"{self.source}: {self.status}: {clean_terminal(self.message, 200)}"
@@ -70,6 +72,8 @@ class ParseOutcome:
     tables: dict[str, pa.Table] = field(default_factory=dict)
     error: str = ""  # an IngestError: the capture is bad
     unexpected: str = ""  # a parser crash: "TypeName: message"
+    missing: list[str] = field(default_factory=list)  # expected columns the capture lacked
+    data_date: tuple[date, str] | None = None  # what the capture says its data's date is, and where
 
 
 def parse_capture(source: Source, stored: capture_store.StoredCapture) -> ParseOutcome:
@@ -78,7 +82,13 @@ def parse_capture(source: Source, stored: capture_store.StoredCapture) -> ParseO
         parsed = source.parse(stored.read(), stored.meta)
         if parsed.row_count == 0:
             raise IngestError("no rows found")
-        return ParseOutcome(tables=to_arrow(source, parsed))
+        if parsed.data_date is None:
+            parsed.dated(stored.meta)
+        return ParseOutcome(
+            tables=to_arrow(source, parsed),
+            missing=list(parsed.missing),
+            data_date=(parsed.data_date, parsed.data_date_basis),
+        )
     except IngestError as exc:
         return ParseOutcome(error=str(exc))
     except Exception as exc:  # a parser bug must not stop the other sources
@@ -156,12 +166,15 @@ class Ingestor:
             message = f"{label}: unexpected {parsed.unexpected}"
         if not message:
             try:
-                rows = load(self.con, source, stored, parsed.tables, started)
+                rows = load(self.con, source, stored, parsed.tables, started, parsed.missing, parsed.data_date)
             except IngestError as exc:
                 message = f"{label}: {exc}"
             except Exception as exc:
                 message = f"{label}: unexpected {type(exc).__name__}: {_short_error(exc)}"
             else:
+                if parsed.missing:
+                    note = f"(without expected column(s) {', '.join(parsed.missing)}: those fields are null)"
+                    return RunResult(source.name, label, "degraded", rows, note)
                 return RunResult(source.name, label, "ok", rows)
         capture_store.quarantine(stored)
         return self._fail(source, stored.meta.origin, message, started, stored)

@@ -37,6 +37,7 @@ from flop_tracker.dataset_files import COLUMNS, render_csv
 from flop_tracker.pipeline import IngestSummary
 from ingest import captures as capture_store
 from ingest.base import CaptureMeta, IngestError, clean_name
+from ingest.epoch import CONTRACTS as EPOCH_CONTRACTS
 from ingest.registry import SOURCES
 from ingest.runner import Ingestor
 from kernel.paths import Paths
@@ -101,10 +102,19 @@ def lmarena_history(rows: list[dict]) -> str:
     return csv_text(["", *[r["name"] for r in rows]], [[day, *[r["score"] for r in rows]]])
 
 
+EPOCH_COLUMNS = ["Model", "Organization", "Publication date", "Parameters", "Training compute (FLOP)", "Confidence"]
+# The Large-Scale export's other expected columns, blank here (without them the load is `degraded`).
+EPOCH_BLANK = [
+    c.label
+    for c in EPOCH_CONTRACTS["large_scale_ai_models"].columns
+    if c.need == "expected" and c.label not in EPOCH_COLUMNS
+]
+
+
 def epoch_csv(rows: list[dict]) -> str:
     return csv_text(
-        ["Model", "Organization", "Publication date", "Parameters", "Training compute (FLOP)", "Confidence"],
-        [[r["name"], r["org"], r["date"], r["params"], r["flop"], "Confident"] for r in rows],
+        EPOCH_COLUMNS + EPOCH_BLANK,
+        [[r["name"], r["org"], r["date"], r["params"], r["flop"], "Confident"] + [""] * len(EPOCH_BLANK) for r in rows],
     )
 
 
@@ -557,7 +567,7 @@ ERRORS: dict[str, dict[str, str]] = {
     "epoch-csv": {
         "truncated": r"^line 4 \('Gamma-405B'\): row ends before column 'Training compute \(FLOP\)' \(truncated\?\)$",
         "wrong_kind": r"^expected an Epoch CSV export, got HTML or JSON$",
-        "renamed_column": r"^missing column\(s\) Training compute \(FLOP\): not an Epoch export$",
+        "renamed_column": r"^missing required column 'Training compute \(FLOP\)': not an Epoch export; columns found: ",
     },
     "previous-scraped": {
         "truncated": BAD_JSON,

@@ -50,7 +50,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 results = [ingestor.ingest_file(sources[0], Path(f)) for f in args.file]
         for r in results:
             console.print(r.line, markup=False)
-        return 0 if all(r.status in {"ok", "unchanged"} for r in results) else 1
+        return 0 if all(r.status in {"ok", "degraded", "unchanged"} for r in results) else 1
     captures = Path(args.captures).resolve() if args.captures else None
     summary = pipeline.ingest(paths, sources, live=not args.offline, offline=args.offline, captures_dir=captures)
     console.print(summary.table())

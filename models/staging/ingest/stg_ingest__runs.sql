@@ -19,7 +19,10 @@ final as (
         finished_at,
         rows as row_count,
         status,
-        error as error_message
+        error as error_message,
+        data_date,
+        data_date_basis,
+        missing_columns
     from source
 
 )

@@ -25,6 +25,7 @@ final as (
         training_hardware,
         cast(hardware_quantity as double) as hardware_quantity,
         cast(hardware_utilization as double) as hardware_utilization,
+        cast(hardware_utilization_hfu as double) as hardware_utilization_hfu,
         cast(training_cost_usd_2023 as double) as training_cost_usd_2023,
         lower(confidence) as confidence,
         accessibility,
@@ -36,7 +37,8 @@ final as (
         last_modified,
         ingest_run_id,
         capture_sha256,
-        captured_at
+        captured_at,
+        coalesce(data_date, cast(captured_at as date)) as data_date
     from source
 
 )

@@ -18,6 +18,7 @@ from ingest.base import Source
 from ingest.http import HttpClient
 from ingest.loader import LOADED, ensure_tables
 from ingest.runner import Ingestor, RunResult, saved_captures
+from ingest.settings import Settings, client_for, load_settings
 from kernel.database import connect
 from kernel.paths import Paths
 from kernel.text import clean_terminal
@@ -98,6 +99,17 @@ def selected_sources(names: Iterable[str] | None) -> list[Source]:
     return [registry.get(n) for n in names] if names else list(registry.SOURCES.values())
 
 
+def load_live_settings() -> Settings:
+    """The settings file in force, checked against the known sources (SettingsError if unusable)."""
+    return load_settings(known_sources=set(registry.SOURCES))
+
+
+def live_addresses(source: Source, settings: Settings, urls: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Where a source is fetched from: `urls` (ingest --url) if given, else the settings', else its own."""
+    chosen = tuple(urls or ())
+    return chosen or settings.urls_for(source.name, source.live_urls)
+
+
 def ingest(
     paths: Paths,
     sources: list[Source],
@@ -106,14 +118,18 @@ def ingest(
     captures_dir: Path | None = None,
     client: HttpClient | None = None,
     quiet: bool = False,
+    settings: Settings | None = None,
+    urls: dict[str, tuple[str, ...]] | None = None,
 ) -> IngestSummary:
     """Ingest each source in turn; a source's failure is recorded and the next one goes on.
 
-    live: fetch the source's URLs. offline: replay the newest stored capture per origin.
+    live: fetch the source's live addresses (`urls` per source name, else the settings file's, else
+    the source's own). offline: replay the newest stored capture per origin.
     captures_dir: also load every saved capture of the source found there.
     """
     summary = IngestSummary()
-    client = client or HttpClient()
+    settings = settings or load_live_settings()
+    client = client or client_for(settings)
     with (
         Ingestor(paths, list(registry.SOURCES.values())) as ingestor,
         Progress(
@@ -127,12 +143,13 @@ def ingest(
         ) as progress,
     ):
         for source in sources:
-            steps = (len(source.live_urls) if live else 0) + (1 if offline else 0)
+            addresses = live_addresses(source, settings, (urls or {}).get(source.name)) if live else ()
+            steps = len(addresses) + (1 if offline else 0)
             files = saved_captures(source, captures_dir) if captures_dir else []
             task = progress.add_task(source.name, total=steps + len(files))
             results: list[RunResult] = []
             if live:
-                for url in source.live_urls:
+                for url in addresses:
                     results.append(ingestor.ingest_url(source, url, client))
                     progress.advance(task)
             if offline or (live and any(r.status == "unreachable" for r in results)):

@@ -66,6 +66,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
 SUMMARY_CHARS = 1000
+_HTML_START = re.compile(rb"(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 
 
 class AnnouncementPost(Record):
@@ -362,6 +363,10 @@ class AnnouncementsSource(Source):
         head = content.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1]  # a UTF-8 BOM may lead
         if head in (b"[", b"{"):
             rows = self._parse_hub(content, meta, feed)
+        elif head == b"<" and _HTML_START.match(content.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:200]):
+            # An error or login page served with 200 at the feed's address (hosts do this); its
+            # <!DOCTYPE html> would otherwise be refused as a DTD, which says nothing useful.
+            raise IngestError("an HTML page, not a feed (the feed URL may have moved)")
         elif head == b"<":
             root = safe_xml(content)
             if root.tag == "rss":

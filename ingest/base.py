@@ -128,6 +128,13 @@ class CaptureMeta:
     captured_at: datetime
     filename: str = ""
     last_modified: datetime | None = None
+    # What the host said, for a live fetch (empty for saved files): the URL the bytes finally came
+    # from after redirects, their content type, and the validators a conditional request sends back
+    # (`last_modified_header` is the Last-Modified header as sent; `last_modified` is it as a date).
+    final_url: str = ""
+    content_type: str = ""
+    etag: str = ""
+    last_modified_header: str = ""
 
     @property
     def capture_date(self) -> date:

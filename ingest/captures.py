@@ -12,13 +12,14 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.base import CaptureMeta
 from kernel.files import atomic_write
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+HTTP_FIELDS = ("final_url", "content_type", "etag", "last_modified_header")
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,23 @@ def store(raw_dir: Path, source: str, content: bytes, meta: CaptureMeta) -> Stor
         "sha256": digest,
         "bytes": len(content),
     }
+    # A live capture also says where the bytes finally came from and how to ask for them again.
+    sidecar.update({key: getattr(meta, key) for key in HTTP_FIELDS if getattr(meta, key)})
     atomic_write(path.with_name(name + ".meta.json"), json.dumps(sidecar, indent=2).encode())
     return StoredCapture(path, digest, meta)
+
+
+def http_date(text: str) -> datetime | None:
+    """An HTTP date (`Thu, 11 Dec 2025 10:00:00 GMT`) as naive UTC, or None when absent or unreadable."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(text) if text else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
 
 
 def load_stored(path: Path) -> StoredCapture:
@@ -78,6 +94,8 @@ def load_stored(path: Path) -> StoredCapture:
         origin=sidecar["origin"],
         captured_at=datetime.fromisoformat(sidecar["captured_at"]),
         filename=sidecar.get("filename", ""),
+        last_modified=http_date(sidecar.get("last_modified_header", "")),
+        **{key: str(sidecar[key]) for key in HTTP_FIELDS if sidecar.get(key)},
     )
     return StoredCapture(path, sidecar["sha256"], meta)
 
@@ -89,6 +107,12 @@ def list_stored(raw_dir: Path, source: str) -> list[StoredCapture]:
         return []
     found = [load_stored(p) for p in folder.iterdir() if _is_capture(p)]
     return sorted(found, key=lambda c: (c.meta.captured_at, c.path.name))
+
+
+def newest_for_origin(raw_dir: Path, source: str, origin: str) -> StoredCapture | None:
+    """The newest good capture fetched from `origin`: what a conditional request asks about."""
+    found = [c for c in list_stored(raw_dir, source) if c.meta.origin == origin]
+    return found[-1] if found else None
 
 
 def quarantine(capture: StoredCapture) -> None:

@@ -214,12 +214,12 @@ def record_failure(
     con: duckdb.DuckDBPyConnection,
     source: str,
     origin: str,
-    error: str,
+    error: str | None,
     started_at: datetime,
     capture: StoredCapture | None = None,
     status: str = "failed",
 ) -> None:
-    """A `failed` (or `unreachable`) run row, in its own transaction, with no data rows."""
+    """A `failed` (or `unreachable`, `unchanged`) run row, in its own transaction, with no data rows."""
     con.execute("begin transaction")
     try:
         con.execute(
@@ -243,11 +243,22 @@ def record_failure(
         raise
 
 
+def record_unchanged(
+    con: duckdb.DuckDBPyConnection, source: str, origin: str, started_at: datetime, capture: StoredCapture
+) -> None:
+    """An `unchanged` run: a live fetch answered 304, or with bytes already loaded; no data rows.
+
+    Kept so that the last live attempt of every source (and its result) is in raw.ingest_runs.
+    """
+    record_failure(con, source, origin, None, started_at, capture, status="unchanged")
+
+
 __all__ = [
     "IngestError",
     "already_loaded",
     "ensure_tables",
     "load",
     "record_failure",
+    "record_unchanged",
     "to_arrow",
 ]

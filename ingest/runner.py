@@ -22,7 +22,7 @@ import pyarrow as pa
 from ingest import captures as capture_store
 from ingest.base import CaptureMeta, IngestError, Source, date_from_filename
 from ingest.http import HttpClient
-from ingest.loader import already_loaded, ensure_tables, load, record_failure, to_arrow
+from ingest.loader import already_loaded, ensure_tables, load, record_failure, record_unchanged, to_arrow
 from kernel.database import connect
 from kernel.paths import Paths
 from kernel.text import clean_terminal
@@ -52,7 +52,8 @@ class RunResult:
         if self.status == "degraded":
             return f"{self.source}: degraded: loaded {self.rows} rows from {where} {clean_terminal(self.message, 200)}"
         if self.status == "unchanged":
-            return f"{self.source}: {where} already loaded, nothing added"
+            why = clean_terminal(self.message, 80) if self.message else "already loaded"
+            return f"{self.source}: {where} {why}, nothing added"
         return f"{self.source}: {self.status}: {clean_terminal(self.message, 200)}"
 
 
@@ -277,14 +278,46 @@ class Ingestor:
         return results
 
     def ingest_url(self, source: Source, url: str, client: HttpClient) -> RunResult:
-        """Fetch one live URL; an unreachable URL is a recorded, named failure."""
+        """Fetch one live URL, conditionally when a capture of it is stored; every attempt is a run.
+
+        An unreachable URL is a recorded, named failure. A 304 (or bytes already loaded) is an
+        `unchanged` run and stores nothing new; the stored capture it confirms is loaded if this
+        database has not loaded it yet. The capture's sidecar keeps the final URL after redirects,
+        the content type and the validators the next conditional request sends.
+        """
         started = _now()
+        previous = capture_store.newest_for_origin(self.paths.raw_dir, source.name, url)
+        etag = previous.meta.etag if previous else ""
+        modified = previous.meta.last_modified_header if previous else ""
         try:
-            content = client.get(url)
+            fetched = client.fetch(url, etag=etag, last_modified=modified)
         except IngestError as exc:
             return self._fail(source, url, str(exc), started, status="unreachable")
-        meta = CaptureMeta(origin=url, captured_at=_now(), filename=url.rstrip("/").split("/")[-1])
-        return self.ingest_bytes(source, content, meta)
+        if fetched.not_modified and previous is not None:
+            if not already_loaded(self.con, source.name, previous.sha256):
+                return self.ingest_stored(source, previous, started)
+            record_unchanged(self.con, source.name, url, started, previous)
+            return RunResult(source.name, url, "unchanged", message="not modified since the last fetch (HTTP 304)")
+        if fetched.not_modified:
+            message = f"{url}: HTTP 304 to a request that was not conditional"
+            return self._fail(source, url, message, started, status="unreachable")
+        final = fetched.final_url or url
+        meta = CaptureMeta(
+            origin=url,
+            captured_at=_now(),
+            filename=_name_in(final),
+            final_url=final if final != url else "",
+            content_type=fetched.content_type,
+            etag=fetched.etag,
+            last_modified=capture_store.http_date(fetched.last_modified),
+            last_modified_header=fetched.last_modified,
+        )
+        result = self.ingest_bytes(source, fetched.body, meta)
+        if result.status == "unchanged":
+            stored = capture_store.store(self.paths.raw_dir, source.name, fetched.body, meta)
+            record_unchanged(self.con, source.name, url, started, stored)
+            return RunResult(source.name, url, "unchanged", message="same bytes as a capture already loaded")
+        return result
 
     def ingest_offline(self, source: Source) -> list[RunResult]:
         """Replay the newest stored good capture per origin of this source."""
@@ -296,6 +329,11 @@ class Ingestor:
     def replay_all(self, source: Source) -> list[RunResult]:
         """Every stored capture, oldest first: rebuilds the raw tables from `data/raw/`."""
         return [self.ingest_stored(source, s) for s in capture_store.list_stored(self.paths.raw_dir, source.name)]
+
+
+def _name_in(url: str) -> str:
+    """The last segment of a URL (`.../leaderboard-text.json`): what parsers read a capture's name from."""
+    return url.rstrip("/").split("/")[-1]
 
 
 def saved_captures(source: Source, folder: Path) -> list[Path]:

@@ -20,6 +20,16 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(autouse=True)
+def _no_local_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read a developer's flop-tracker.toml or contact: an empty settings file is in force."""
+    empty = tmp_path_factory.getbasetemp() / "empty-settings.toml"
+    if not empty.exists():
+        empty.write_text("")
+    monkeypatch.setenv("FLOP_TRACKER_SETTINGS", str(empty))
+    monkeypatch.delenv("FLOP_TRACKER_CONTACT", raising=False)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh data directory for this test, also exported so dbt and subcommands use it."""

@@ -211,7 +211,8 @@ EXTERNAL = b"""<?xml version="1.0"?>
     [
         (BOMB, "declares a DTD or entities; refused"),
         (EXTERNAL, "declares a DTD or entities; refused"),
-        (b"<!DOCTYPE html><html><body>Just a moment...</body></html>", "declares a DTD"),
+        # Cloudflare's challenge page, served with 200 at a feed URL: named as the HTML page it is.
+        (b"<!DOCTYPE html><html><body>Just a moment...</body></html>", "an HTML page, not a feed"),
         (b"<html><body>Sign in</body></html>", "an HTML page, not a feed"),
         (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', "neither RSS 2.0 <rss> nor an Atom"),
         (b'<rss version="2.0"><channel><title>t</title></channel></rss>', "feed has no items"),

@@ -66,16 +66,26 @@ def test_429_with_retry_after_waits_as_told_then_succeeds(capture: bytes):
     assert sleeps == [7.0]
 
 
-@pytest.mark.shared
-def test_retry_after_is_capped_and_a_503_is_retried_with_backoff(capture: bytes):
+def test_a_retry_after_longer_than_max_wait_is_respected_by_leaving():
+    """A host asking for an hour is not asked again in 30 s: the fetch fails at once and says why."""
     sleeps = Sleeps()
     with local_server() as server:
-        url = server.route(
-            PATH, Reply(429, b"", {"Retry-After": "3600"}), Reply(503, b"unavailable"), Reply(body=capture)
-        )
+        url = server.route(PATH, Reply(429, b"", {"Retry-After": "3600"}), Reply(body=b"{}"))
+        with pytest.raises(IngestError) as info:
+            client(sleeps, max_wait=30).get(url)
+        assert server.hits[PATH] == 1
+    assert str(info.value) == f"{url}: HTTP 429, asked to retry after 3600s (more than 30s); not retried"
+    assert sleeps == []
+
+
+@pytest.mark.shared
+def test_a_503_is_retried_with_backoff(capture: bytes):
+    sleeps = Sleeps()
+    with local_server() as server:
+        url = server.route(PATH, Reply(503, b"unavailable"), Reply(503, b"unavailable"), Reply(body=capture))
         assert client(sleeps, backoff=0.5, max_wait=30).get(url) == capture
         assert server.hits[PATH] == 3
-    assert sleeps == [30.0, 1.0]  # Retry-After capped at max_wait; then backoff 0.5 * 2**1
+    assert sleeps == [0.5, 1.0]  # backoff 0.5, doubled after the second failure
 
 
 def test_500_is_retried_then_fails_with_the_status_and_the_attempts():

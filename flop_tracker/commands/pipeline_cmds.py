@@ -14,6 +14,7 @@ from flop_tracker import pipeline
 from flop_tracker.commands.common import paths_from
 from flop_tracker.console import console, fail
 from ingest import registry
+from ingest.settings import SettingsError
 from kernel.paths import default_captures_dir
 
 
@@ -30,6 +31,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     if args.manual_map and (not args.file or [s.name for s in sources] != ["manual"]):
         fail("--source NAME goes with `manual` and a file: `flop-tracker ingest manual --file PAGE --source NAME`")
+        return 2
+    if args.file and args.url:
+        fail("--file loads a saved capture and --url fetches live: use one of them")
         return 2
     if args.file:
         if len(sources) != 1 or not args.sources:
@@ -51,8 +55,27 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for r in results:
             console.print(r.line, markup=False)
         return 0 if all(r.status in {"ok", "degraded", "unchanged"} for r in results) else 1
+    urls = None
+    if args.url:
+        if len(sources) != 1 or not args.sources:
+            fail("--url needs exactly one SOURCE, e.g. `flop-tracker ingest lmarena --url https://mirror/x.json`")
+            return 2
+        if args.offline:
+            fail("--url fetches live; it does not go with --offline")
+            return 2
+        bad = next((u for u in args.url if not u.startswith(("http://", "https://"))), None)
+        if bad is not None:
+            fail(f"--url {bad!r}: not an http(s) URL")
+            return 2
+        urls = {sources[0].name: tuple(args.url)}
     captures = Path(args.captures).resolve() if args.captures else None
-    summary = pipeline.ingest(paths, sources, live=not args.offline, offline=args.offline, captures_dir=captures)
+    try:
+        summary = pipeline.ingest(
+            paths, sources, live=not args.offline, offline=args.offline, captures_dir=captures, urls=urls
+        )
+    except SettingsError as exc:
+        fail(str(exc))
+        return 2
     console.print(summary.table())
     bad = [r for r in summary.results if r.status in {"failed", "unreachable"}]
     return 1 if bad else 0
@@ -100,13 +123,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     captures = (
         None if args.no_captures else (Path(args.captures).resolve() if args.captures else default_captures_dir())
     )
-    summary = pipeline.ingest(
-        paths,
-        pipeline.selected_sources(None),
-        live=not args.offline,
-        offline=True,
-        captures_dir=captures,
-    )
+    try:
+        summary = pipeline.ingest(
+            paths,
+            pipeline.selected_sources(None),
+            live=not args.offline,
+            offline=True,
+            captures_dir=captures,
+        )
+    except SettingsError as exc:
+        fail(str(exc))
+        return 2
     console.print(summary.table())
     if summary.unreachable:
         console.print(
@@ -128,10 +155,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="fetch or load sources into the raw schema (alias: collect-all)",
         description="Store each capture under data/raw/<source>/ with its sha256, parse it, and load it\n"
         "into DuckDB's raw schema in one transaction. A capture already loaded is skipped.\n"
-        "A failing source is recorded and reported; the others go on.\n\nsources:\n" + _sources_help(),
+        "A failing source is recorded and reported; the others go on.\n\n"
+        "Live addresses come from each source, or from the settings file ($FLOP_TRACKER_SETTINGS,\n"
+        "else flop-tracker.toml; see flop-tracker.example.toml), or from --url for one run.\n"
+        "A capture fetched before is asked for conditionally: a 304 is recorded as unchanged.\n\n"
+        "sources:\n" + _sources_help(),
         epilog="examples:\n"
         "  flop-tracker ingest                         fetch every source live\n"
         "  flop-tracker ingest lmarena --file page.html  load a saved capture\n"
+        "  flop-tracker ingest lmarena --url https://mirror.example/leaderboard-text.json\n"
+        "                                              fetch a source live from another address\n"
         "  flop-tracker ingest manual --file page.html --source artificial_analysis\n"
         "                                              read a saved JavaScript page with its column map\n"
         "  flop-tracker ingest --offline               replay the newest stored captures\n"
@@ -140,6 +173,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="sources to ingest (default: all)")
     p.add_argument("--file", action="append", metavar="PATH", help="load a saved capture (repeatable)")
     p.add_argument("--offline", action="store_true", help="replay the newest stored capture; no network")
+    p.add_argument(
+        "--url",
+        action="append",
+        metavar="URL",
+        help="fetch the one SOURCE live from URL instead of its own address (repeatable)",
+    )
     p.add_argument("--captures", metavar="DIR", help="also load saved captures found in DIR")
     p.add_argument(
         "--source",

@@ -9,6 +9,7 @@ from flop_tracker import __version__
 from flop_tracker.commands import (
     backtest_cmd,
     chart_cmd,
+    check_sources_cmd,
     docs_cmd,
     export_cmd,
     pipeline_cmds,
@@ -21,7 +22,18 @@ from flop_tracker.commands import common as common_mod
 from flop_tracker.console import fail
 from kernel.database import DatabaseLockedError
 
-COMMANDS = [pipeline_cmds, validate_cmd, query_cmd, sql_cmd, export_cmd, chart_cmd, backtest_cmd, docs_cmd, review_cmd]
+COMMANDS = [
+    pipeline_cmds,
+    check_sources_cmd,
+    validate_cmd,
+    query_cmd,
+    sql_cmd,
+    export_cmd,
+    chart_cmd,
+    backtest_cmd,
+    docs_cmd,
+    review_cmd,
+]
 
 DESCRIPTION = """\
 Find every AI model trained with more than 1e25 FLOP, estimate its training

@@ -2,8 +2,9 @@
 
 Where a lab discloses a model's size, data or compute, it does so first in its
 announcement. The feeds to watch are a reviewed seed, `seeds/curated/lab_feeds.csv`
-(developer, feed_url, feed_kind rss|atom|hf_org, source_url_note); this source's
-live URLs are that list. Three shapes, detected from the content:
+(developer, feed_url, feed_kind rss|atom|hf_org, stale_after_days, source_url_note);
+this source's live URLs are that list. A feed with no post in `stale_after_days` is
+stale: the lab moved its blog, or a community mirror stopped. Three shapes, detected from the content:
 
 - RSS 2.0 (`<rss><channel><item>`), with `content:encoded` read where present;
 - Atom (`<feed xmlns="http://www.w3.org/2005/Atom"><entry>`);
@@ -61,7 +62,7 @@ from ingest.base import (
 from kernel.paths import PROJECT_ROOT
 
 FEED_KINDS = ("rss", "atom", "hf_org")
-SEED_COLUMNS = ("developer", "feed_url", "feed_kind", "source_url_note")
+SEED_COLUMNS = ("developer", "feed_url", "feed_kind", "stale_after_days", "source_url_note")
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
@@ -104,6 +105,9 @@ class Feed:
     url: str
     kind: str
     note: str = ""
+    # A feed whose newest post is older than this many days is stale (the lab moved or the mirror
+    # stopped): `flop-tracker status` reports it, so a dead feed is seen, not silently empty.
+    stale_after_days: int | None = None
 
 
 FEEDS_SEED = PROJECT_ROOT / "seeds" / "curated" / "lab_feeds.csv"
@@ -125,10 +129,13 @@ def load_feeds(path: Path | None = None) -> tuple[Feed, ...]:
         developer = (row["developer"] or "").strip()
         if not developer or not url.startswith("https://") or kind not in FEED_KINDS:
             raise ValueError(f"{path} line {line}: needs a developer, an https feed_url and a kind in {FEED_KINDS}")
+        limit = (row["stale_after_days"] or "").strip()
+        if not limit.isdigit() or not 1 <= int(limit) <= 3660:
+            raise ValueError(f"{path} line {line}: stale_after_days must be a whole number of days, 1 to 3660")
         if url in seen:
             raise ValueError(f"{path} line {line}: feed_url listed twice")
         seen.add(url)
-        feeds.append(Feed(developer, url, kind, (row["source_url_note"] or "").strip()))
+        feeds.append(Feed(developer, url, kind, (row["source_url_note"] or "").strip(), int(limit)))
     return tuple(feeds)
 
 

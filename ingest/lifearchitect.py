@@ -126,8 +126,10 @@ class LifeArchitectSource(Source):
     name: ClassVar[str] = "lifearchitect"
     description: ClassVar[str] = "LifeArchitect.ai models table: parameters, tokens trained, architecture (secondary)"
     live_urls: ClassVar[tuple[str, ...]] = (
-        # The public sheet behind https://lifearchitect.ai/models-table/, exported as CSV.
-        "https://docs.google.com/spreadsheets/d/1kc262HZSMAWI6FVsh0zJwbB-ooYvzhCHaHcNUiA0_hY/export?format=csv",
+        # The models tab (gid 1158069878, the tab https://lifearchitect.ai/models/ links to as "View the
+        # full data") of the public sheet, exported as CSV. Without a gid the export returns whichever tab
+        # is first, which is not the models table.
+        "https://docs.google.com/spreadsheets/d/1kc262HZSMAWI6FVsh0zJwbB-ooYvzhCHaHcNUiA0_hY/export?format=csv&gid=1158069878",
     )
     tables: ClassVar[dict[str, type[Record]]] = {"lifearchitect_models": LifeArchitectModel}
     capture_globs: ClassVar[tuple[str, ...]] = ("lifearchitect/*.csv",)

@@ -32,7 +32,7 @@ def parse(name: str, content: bytes | None = None, source: AnnouncementsSource =
 # -- the seed ----------------------------------------------------------------------------------
 def test_seed_lists_the_frontier_labs_feeds_and_is_the_live_url_list():
     feeds = load_feeds()
-    assert len(feeds) == 40
+    assert len(feeds) == 41
     developers = {f.developer for f in feeds}
     for lab in (
         "OpenAI",
@@ -59,17 +59,44 @@ def test_seed_lists_the_frontier_labs_feeds_and_is_the_live_url_list():
     assert "https://openai.com/news/rss.xml" in AnnouncementsSource().live_urls
     assert AnnouncementsSource().live_urls == tuple(f.url for f in feeds)
     with open(FEEDS_SEED, newline="") as handle:
-        assert tuple(next(csv.reader(handle))) == ("developer", "feed_url", "feed_kind", "source_url_note")
+        assert tuple(next(csv.reader(handle))) == (
+            "developer",
+            "feed_url",
+            "feed_kind",
+            "stale_after_days",
+            "source_url_note",
+        )
+    assert all(f.stale_after_days and 30 <= f.stale_after_days <= 180 for f in feeds)
+
+
+def test_feed_addresses_are_the_current_ones():
+    """Google's sections moved under /innovation-and-ai/ (the old paths 301), Qwen's Hugo blog moved to
+    qwen.ai (which has no feed; the Qwen Hub organisation stays), Mistral publishes /rss.xml."""
+    urls = {f.url: f for f in load_feeds()}
+    assert "https://blog.google/innovation-and-ai/technology/ai/rss/" in urls
+    assert "https://blog.google/innovation-and-ai/models-and-research/google-deepmind/rss/" in urls
+    assert "https://blog.google/innovation-and-ai/models-and-research/gemini-models/rss/" in urls
+    assert not [u for u in urls if u.startswith("https://blog.google/technology/")]
+    assert urls["https://mistral.ai/rss.xml"].developer == "Mistral AI"
+    assert not [u for u in urls if "qwenlm.github.io" in u]
+    assert urls["https://huggingface.co/api/models?author=Qwen&sort=createdAt&direction=-1&limit=50"].kind == "hf_org"
 
 
 def test_a_malformed_seed_is_refused(tmp_path):
     bad = tmp_path / "lab_feeds.csv"
-    bad.write_text("developer,feed_url,feed_kind,source_url_note\nX,http://insecure.example/rss,rss,n\n")
+    header = "developer,feed_url,feed_kind,stale_after_days,source_url_note\n"
+    bad.write_text(header + "X,http://insecure.example/rss,rss,60,n\n")
     with pytest.raises(ValueError, match="line 2: needs a developer, an https feed_url"):
         load_feeds(bad)
-    bad.write_text("developer,feed_url,feed_kind,source_url_note\nX,https://a.example/r,podcast,n\n")
+    bad.write_text(header + "X,https://a.example/r,podcast,60,n\n")
     with pytest.raises(ValueError, match="line 2"):
         load_feeds(bad)
+    for limit in ("", "0", "soon", "-5"):
+        bad.write_text(header + f"X,https://a.example/r,rss,{limit},n\n")
+        with pytest.raises(ValueError, match="line 2: stale_after_days must be a whole number of days"):
+            load_feeds(bad)
+    bad.write_text(header + "X,https://a.example/r,rss,45,n\n")
+    assert load_feeds(bad)[0].stale_after_days == 45
     bad.write_text("developer,url\nX,https://a.example/r\n")
     with pytest.raises(ValueError, match="columns must be"):
         load_feeds(bad)

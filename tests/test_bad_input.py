@@ -633,7 +633,7 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "announcements-hub": {
         "truncated": r"^invalid JSON \(Unterminated string .*\) \(truncated\?\)$",
-        "wrong_kind": r"^feed declares a DTD or entities; refused",
+        "wrong_kind": r"^an HTML page, not a feed \(the feed URL may have moved\)$",
         "renamed_column": r"^model 1: no 'id' of the form org/name$",
         "not_utf8": r"^invalid JSON \('utf-8' codec can't decode byte 0xe9 .*\) \(truncated\?\)$",
     },

@@ -126,3 +126,14 @@ def test_real_table_loads_524_models_with_exact_values(shared_data: Path, paths:
         assert con.execute("select distinct snapshot_date from raw.lifearchitect_models").fetchall() == [
             (date(2025, 1, 1),)
         ]
+
+
+def test_the_live_address_names_the_models_tab():
+    """Without a gid the sheet's CSV export returns whichever tab is first, not the models table."""
+    from ingest.lifearchitect import LifeArchitectSource
+
+    [url] = LifeArchitectSource.live_urls
+    assert url == (
+        "https://docs.google.com/spreadsheets/d/1kc262HZSMAWI6FVsh0zJwbB-ooYvzhCHaHcNUiA0_hY/export"
+        "?format=csv&gid=1158069878"
+    )

@@ -18,6 +18,7 @@ from rich import box
 from rich.table import Table
 
 from ingest.base import CaptureMeta, IngestError, Parsed, Source
+from ingest.captures import http_date
 from ingest.http import HttpClient
 from ingest.settings import Settings
 from kernel.text import clean_terminal
@@ -103,7 +104,8 @@ def check_address(source: Source, url: str, client: HttpClient) -> Check:
         final_url=check.final_url,
         content_type=fetched.content_type,
         etag=fetched.etag,
-        last_modified=fetched.last_modified,
+        last_modified=http_date(fetched.last_modified),
+        last_modified_header=fetched.last_modified,
     )
     try:
         parsed = source.parse(fetched.body, meta)

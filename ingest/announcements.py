@@ -48,6 +48,8 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 from ingest.base import (
     CaptureMeta,
+    Columns,
+    Contract,
     Flop,
     IngestError,
     Name,
@@ -58,6 +60,9 @@ from ingest.base import (
     Record,
     Source,
     build_records,
+    expected,
+    optional,
+    required,
 )
 from kernel.paths import PROJECT_ROOT
 
@@ -342,6 +347,38 @@ def _when(value: str, where: str) -> datetime | None:
     return parsed
 
 
+# The parts of an item each shape provides (any item's children or keys count). Every item still needs
+# its own title and link (refused per item otherwise); a feed whose items carry no date, or no text,
+# loads degraded: its freshness, or the figures its posts disclose, cannot be known.
+RSS_ITEM = Contract(
+    "an RSS 2.0 feed",
+    (
+        required("title", "title"),
+        expected("published_at", "pubDate", DC_DATE),
+        expected("body", CONTENT_ENCODED, "description"),
+        optional("link", "link", "guid"),  # checked per item: a link, or a guid that is a permalink
+    ),
+)
+ATOM_ENTRY = Contract(
+    "an Atom feed",
+    (
+        required("title", f"{ATOM}title"),
+        required("link", f"{ATOM}link"),
+        expected("published_at", f"{ATOM}published", f"{ATOM}updated"),
+        expected("body", f"{ATOM}content", f"{ATOM}summary"),
+    ),
+)
+HUB_MODEL = Contract(
+    "the Hub's model list",
+    (required("id", "id", "modelId"), expected("published_at", "createdAt"), expected("tags", "tags")),
+)
+
+
+def _child_tags(items: list[ET.Element]) -> list[str]:
+    """Every child element name any of these items has, in first-seen order (namespaced as {uri}name)."""
+    return list(dict.fromkeys(child.tag for item in items for child in item))
+
+
 class AnnouncementsSource(Source):
     name: ClassVar[str] = "announcements"
     description: ClassVar[str] = "frontier labs' news feeds (RSS/Atom) and Hub organisations: disclosed figures"
@@ -368,8 +405,9 @@ class AnnouncementsSource(Source):
             raise IngestError("file is empty")
         feed = self._feed_for(meta.origin)
         head = content.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1]  # a UTF-8 BOM may lead
+        columns: list[Columns] = []
         if head in (b"[", b"{"):
-            rows = self._parse_hub(content, meta, feed)
+            rows = self._parse_hub(content, meta, feed, columns)
         elif head == b"<" and _HTML_START.match(content.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:200]):
             # An error or login page served with 200 at the feed's address (hosts do this); its
             # <!DOCTYPE html> would otherwise be refused as a DTD, which says nothing useful.
@@ -377,8 +415,12 @@ class AnnouncementsSource(Source):
         elif head == b"<":
             root = safe_xml(content)
             if root.tag == "rss":
+                if items := root.findall("channel/item"):
+                    columns.append(RSS_ITEM.match(_child_tags(items)))
                 rows = self._parse_rss(root, meta, feed)
             elif root.tag == f"{ATOM}feed":
+                if entries := root.findall(f"{ATOM}entry"):
+                    columns.append(ATOM_ENTRY.match(_child_tags(entries)))
                 rows = self._parse_atom(root, meta, feed)
             elif root.tag.lower() in {"html", "{http://www.w3.org/1999/xhtml}html"}:
                 raise IngestError("an HTML page, not a feed (the feed URL may have moved)")
@@ -392,7 +434,12 @@ class AnnouncementsSource(Source):
         unique: dict[str, dict[str, Any]] = {}
         for row in rows:
             unique.setdefault(row["url"], row)
-        return Parsed({"announcement_posts": build_records(AnnouncementPost, list(unique.values()))})
+        parsed = Parsed({"announcement_posts": build_records(AnnouncementPost, list(unique.values()))})
+        parsed.note_missing(*columns)
+        # A feed is as new as its newest post: a mirror regenerated daily (a fresh Last-Modified) whose
+        # lab stopped posting is still stale, so the posts' own dates come first.
+        dates = [r["published_at"] for r in rows if r["published_at"]]
+        return parsed.dated(meta, stated=max(dates).date() if dates else None)
 
     # -- shapes ----------------------------------------------------------------------------
     @staticmethod
@@ -498,7 +545,9 @@ class AnnouncementsSource(Source):
             )
         return rows
 
-    def _parse_hub(self, content: bytes, meta: CaptureMeta, feed: Feed | None) -> list[dict[str, Any]]:
+    def _parse_hub(
+        self, content: bytes, meta: CaptureMeta, feed: Feed | None, columns: list[Columns]
+    ) -> list[dict[str, Any]]:
         try:
             data = json.loads(content)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -508,6 +557,8 @@ class AnnouncementsSource(Source):
             raise IngestError(f"the Hub answered {str(reason)[:120]!r} instead of a model list")
         if not isinstance(data, list):
             raise IngestError("expected the Hub's JSON list of models")
+        if data:
+            columns.append(HUB_MODEL.match(list(dict.fromkeys(k for e in data if isinstance(e, dict) for k in e))))
         rows = []
         for index, item in enumerate(data, start=1):
             repo = item.get("id") or item.get("modelId") if isinstance(item, dict) else None

@@ -20,6 +20,7 @@ from typing import ClassVar
 
 from ingest.base import (
     CaptureMeta,
+    Contract,
     IngestError,
     Name,
     Parsed,
@@ -27,8 +28,12 @@ from ingest.base import (
     Record,
     Source,
     build_records,
+    data_date_of,
     decode_text,
+    expected,
+    optional,
     parse_float,
+    required,
 )
 
 
@@ -62,42 +67,67 @@ class ArtificialAnalysisEntry(Record):
     snapshot_date: PastDate
 
 
-# Column name before any " (...)" description, lower-cased -> field.
-NUMBERS = {
-    "artificial analysis intelligence index": "intelligence_index",
-    "mmlu-pro": "mmlu_pro_pct",
-    "gpqa diamond": "gpqa_diamond_pct",
-    "humanity's last exam": "humanitys_last_exam_pct",
-    "livecodebench": "livecodebench_pct",
-    "scicode": "scicode_pct",
-    "ifbench": "ifbench_pct",
-    "aime 2025": "aime_2025_pct",
-    "aa-lcr": "aa_lcr_pct",
-    "aime 2024": "aime_2024_pct",
-    "math 500": "math_500_pct",
-    "humaneval": "humaneval_pct",
-    "chatbot arena": "chatbot_arena_elo",
-    "blended usd/1m tokens": "blended_price_usd_per_mtok",
-    "input price usd/1m tokens": "input_price_usd_per_mtok",
-    "output price usd/1m tokens": "output_price_usd_per_mtok",
-    "median tokens/s": "median_output_tokens_per_s",
-    "median first chunk": "median_first_chunk_s",
-}
-TEXTS = {
-    "model": "model_name",
-    "api provider": "provider",
-    "creator": "creator",
-    "model creator": "creator",
-    "model creator name": "creator",
-    "api id": "api_id",
-    "license": "license",
-}
-REQUIRED = ("model_name", "provider", "intelligence_index")
+NUMBER_FIELDS = (
+    "intelligence_index",
+    "mmlu_pro_pct",
+    "gpqa_diamond_pct",
+    "humanitys_last_exam_pct",
+    "livecodebench_pct",
+    "scicode_pct",
+    "ifbench_pct",
+    "aime_2025_pct",
+    "aa_lcr_pct",
+    "aime_2024_pct",
+    "math_500_pct",
+    "humaneval_pct",
+    "chatbot_arena_elo",
+    "blended_price_usd_per_mtok",
+    "input_price_usd_per_mtok",
+    "output_price_usd_per_mtok",
+    "median_output_tokens_per_s",
+    "median_first_chunk_s",
+)
+TEXT_FIELDS = ("model_name", "provider", "creator", "api_id", "license")
 _CONTEXT = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[km]?)$", re.IGNORECASE)
 
 
 def _column_key(header: str) -> str:
-    return re.sub(r"\s*\(.*\)\s*$", "", header.strip()).lower()
+    """A header without its parenthesised description: "MMLU-Pro (Reasoning & Knowledge)" is MMLU-Pro."""
+    return re.sub(r"\s*\(.*\)\s*$", "", " ".join(header.split())).lower()
+
+
+# The export's columns, by name without description (see _column_key), as the 2025-08-14 export has them.
+LEADERBOARD = Contract(
+    "an Artificial Analysis leaderboard export",
+    (
+        required("model_name", "Model"),
+        required("provider", "API Provider"),
+        required("intelligence_index", "Artificial Analysis Intelligence Index"),
+        # The 2025-08-14 export names no creator; other exports of the site call it one of these.
+        optional("creator", "Creator", "Model Creator", "Model Creator Name"),
+        expected("api_id", "API ID"),
+        expected("license", "License"),
+        expected("context_window_tokens", "Context Window"),
+        expected("mmlu_pro_pct", "MMLU-Pro"),
+        expected("gpqa_diamond_pct", "GPQA Diamond"),
+        expected("humanitys_last_exam_pct", "Humanity's Last Exam"),
+        expected("livecodebench_pct", "LiveCodeBench"),
+        expected("scicode_pct", "SciCode"),
+        expected("ifbench_pct", "IFBench"),
+        expected("aime_2025_pct", "AIME 2025"),
+        expected("aa_lcr_pct", "AA-LCR"),
+        expected("aime_2024_pct", "AIME 2024"),
+        expected("math_500_pct", "Math 500"),
+        expected("humaneval_pct", "HumanEval"),
+        expected("chatbot_arena_elo", "Chatbot Arena"),
+        expected("blended_price_usd_per_mtok", "Blended USD/1M Tokens"),
+        expected("input_price_usd_per_mtok", "Input Price USD/1M Tokens"),
+        expected("output_price_usd_per_mtok", "Output Price USD/1M Tokens"),
+        expected("median_output_tokens_per_s", "Median Tokens/s"),
+        expected("median_first_chunk_s", "Median First Chunk"),
+    ),
+    key=_column_key,
+)
 
 
 def _context_tokens(value: str) -> int | None:
@@ -129,30 +159,20 @@ class ArtificialAnalysisSource(Source):
             body = [r for r in reader if any(c.strip() for c in r)]
         except (csv.Error, StopIteration) as exc:
             raise IngestError(f"malformed CSV: {exc or 'no header'}") from exc
-        fields: dict[str, int] = {}
-        for index, column in enumerate(header):
-            key = _column_key(column)
-            field = NUMBERS.get(key) or TEXTS.get(key)
-            if key == "context window":
-                field = "context_window_tokens"
-            if field and field not in fields:
-                fields[field] = index
-        missing = [f for f in REQUIRED if f not in fields]
-        if missing:
-            raise IngestError(
-                f"missing column(s) for {', '.join(missing)}: not an Artificial Analysis leaderboard export"
-            )
+        columns = LEADERBOARD.match(header)
+        fields = columns.position
         if not body:
             raise IngestError("CSV has a header but no rows")
+        snapshot, basis = data_date_of(meta)
         rows = []
         seen: set[tuple[str, str]] = set()
         for line, cells in enumerate(body, start=2):
             if len(cells) != len(header):
                 raise IngestError(f"line {line} has {len(cells)} fields, header has {len(header)} (truncated?)")
-            row: dict[str, object] = {"snapshot_date": meta.capture_date}
+            row: dict[str, object] = {"snapshot_date": snapshot}
             for field, index in fields.items():
                 value = cells[index].strip()
-                if field in TEXTS.values():
+                if field in TEXT_FIELDS:
                     row[field] = value or None
             name = str(row.get("model_name") or "")
             provider = str(row.get("provider") or "")
@@ -163,7 +183,7 @@ class ArtificialAnalysisSource(Source):
             seen.add((name, provider))
             for field, index in fields.items():
                 value = cells[index].strip()
-                if field in NUMBERS.values():
+                if field in NUMBER_FIELDS:
                     cleaned = value.replace("$", "").replace("%", "")
                     try:
                         row[field] = parse_float(cleaned)
@@ -179,4 +199,6 @@ class ArtificialAnalysisSource(Source):
                             f"line {line} ({name[:60]!r}, {provider}): Context Window {value[:20]!r} is not like 128k"
                         ) from None
             rows.append(row)
-        return Parsed({"artificial_analysis_entries": build_records(ArtificialAnalysisEntry, rows)})
+        entries = build_records(ArtificialAnalysisEntry, rows)
+        parsed = Parsed({"artificial_analysis_entries": entries}, data_date=snapshot, data_date_basis=basis)
+        return parsed.note_missing(columns)

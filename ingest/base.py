@@ -250,10 +250,16 @@ def header_key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _shown(headers: Sequence[str], limit: int = 25) -> str:
+def _shown(headers: Sequence[str], budget: int = 220) -> str:
+    """Headers for a one-line message: in order, each cut to 40 characters, the rest counted once over budget."""
     names = [clean_terminal(" ".join(str(h).split()), 40) for h in headers if str(h).strip()]
-    more = f", +{len(names) - limit} more" if len(names) > limit else ""
-    return (", ".join(names[:limit]) + more) or "none"
+    shown: list[str] = []
+    for name in names:
+        if shown and sum(len(n) + 2 for n in shown) + len(name) > budget:
+            break
+        shown.append(name)
+    more = f", +{len(names) - len(shown)} more" if len(names) > len(shown) else ""
+    return (", ".join(shown) + more) or "none"
 
 
 @dataclass(frozen=True)
@@ -311,7 +317,7 @@ class Contract:
                 hits = [i for i, k in enumerate(keys) if (k.startswith(wanted) if prefix else k == wanted)]
                 if len(hits) > 1:
                     raise IngestError(
-                        f"{len(hits)} columns match {name.rstrip('*')!r} ({_shown([found[i] for i in hits], 4)}): "
+                        f"{len(hits)} columns match {name.rstrip('*')!r} ({_shown([found[i] for i in hits], 120)}): "
                         f"cannot tell which holds {column.field}"
                     )
                 if hits:
@@ -322,8 +328,8 @@ class Contract:
         if lacking:
             names = ", ".join(
                 repr(c.label) + (f" (or {' / '.join(repr(n.rstrip('*')) for n in c.names[1:])})" if c.names[1:] else "")
-                for c in lacking
-            )
+                for c in lacking[:3]
+            ) + (f" and {len(lacking) - 3} more" if len(lacking) > 3 else "")
             plural = "s" if len(lacking) > 1 else ""
             found_text = _shown(found)
             raise IngestError(f"missing required column{plural} {names}: not {self.what}; columns found: {found_text}")

@@ -45,6 +45,7 @@ from urllib.parse import quote
 
 from ingest.base import (
     CaptureMeta,
+    Contract,
     IngestError,
     Name,
     OptionalPastDate,
@@ -55,6 +56,9 @@ from ingest.base import (
     Source,
     build_records,
     decode_text,
+    expected,
+    optional,
+    required,
 )
 from ingest.http import HttpClient
 from ingest.runner import Ingestor, RunResult
@@ -404,4 +408,55 @@ class HuggingFaceSource(Source):
             if row["repo_id"] in seen:
                 raise IngestError(f"repository {row['repo_id'][:60]!r} appears twice")
             seen.add(row["repo_id"])
-        return Parsed({"huggingface_models": build_records(HuggingFaceModel, rows)})
+        return _checked(data, rows, meta)
+
+
+# The keys each shape provides (any document's or entry's keys count), as the Hub's model API and
+# llmfit's list (2026-03-01) have them. The API's `safetensors` and `config` are absent for a repository
+# without safetensors weights or a config: its load is then degraded, saying the count is unknown.
+API_DOCUMENT = Contract(
+    "a Hub API model document",
+    (
+        required("repo_id", "id", "modelId"),
+        expected("safetensors", "safetensors"),
+        expected("config", "config"),
+        expected("last_modified", "lastModified"),
+        expected("created_at", "createdAt"),
+        expected("revision_sha", "sha"),
+        optional("card", "cardData"),  # a repository without a model card has none
+    ),
+)
+LLMFIT_LIST = Contract(
+    "llmfit's parameter list",
+    (
+        required("repo_id", "name"),
+        required("total_parameters", "parameters_raw"),
+        expected("model_type", "architecture"),
+        expected("context_length", "context_length"),
+        expected("pipeline_tag", "pipeline_tag"),
+        expected("downloads", "hf_downloads"),
+        expected("likes", "hf_likes"),
+        expected("release_date", "release_date"),
+        expected("is_moe", "is_moe"),
+        expected("num_experts", "num_experts"),
+        expected("num_experts_per_token", "active_experts"),
+        expected("reported_active_parameters", "active_parameters"),
+    ),
+)
+
+
+def _checked(data: dict | list, rows: list[dict[str, Any]], meta: CaptureMeta) -> Parsed:
+    """The records, with the columns the capture lacked and its data date.
+
+    An API document is as of its repository's last commit (`lastModified`); llmfit's list states
+    no date but in its file name, its newest release date being a lower bound.
+    """
+    entries = data if isinstance(data, list) else [data]
+    keys = list(dict.fromkeys(k for e in entries if isinstance(e, dict) for k in e))
+    llmfit = bool(rows) and rows[0]["capture_format"] == "llmfit_json"
+    parsed = Parsed({"huggingface_models": build_records(HuggingFaceModel, rows)})
+    parsed.note_missing((LLMFIT_LIST if llmfit else API_DOCUMENT).match(keys))
+    if llmfit:
+        return parsed.dated(meta, newest_row=max((r["release_date"] for r in rows if r["release_date"]), default=None))
+    modified = [r["last_modified"] for r in rows if r["last_modified"]]
+    return parsed.dated(meta, stated=max(modified).date() if modified else None)

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 from ingest.base import (
     CaptureMeta,
+    Contract,
     IngestError,
     Name,
     OptionalPastDate,
@@ -35,7 +36,10 @@ from ingest.base import (
     Record,
     Source,
     build_records,
+    data_date_of,
     decode_text,
+    expected,
+    required,
 )
 
 
@@ -64,26 +68,29 @@ class LifeArchitectModel(Record):
     snapshot_date: PastDate
 
 
-# field -> test on the header with its whitespace collapsed (e.g. "Parameters (B)", "MMLU -Pro").
-COLUMNS: dict[str, Any] = {
-    "model_name": lambda h: h == "model",
-    "lab": lambda h: h == "lab",
-    "playground": lambda h: h.startswith("playground"),
-    "parameters": lambda h: h.startswith("parameters"),
-    "training_tokens": lambda h: h.startswith("tokens"),
-    "tokens_per_parameter": lambda h: h.startswith("ratio"),
-    "alscore": lambda h: h.startswith("alscore"),
-    "mmlu": lambda h: h == "mmlu",
-    "mmlu_pro": lambda h: h.replace(" ", "") == "mmlu-pro",
-    "gpqa": lambda h: h == "gpqa",
-    "training_dataset": lambda h: h.startswith("training dataset"),
-    "announced_text": lambda h: h.startswith("announced"),
-    "public_status": lambda h: h.startswith("public"),
-    "paper_url": lambda h: h.startswith("paper"),
-    "architecture": lambda h: h == "arch",
-    "notes": lambda h: h == "notes",
-}
-REQUIRED = ("model_name", "parameters", "training_tokens")
+# The table's columns, by header (whitespace collapsed, case folded; `*`: the header starts so, for
+# headers that carry a unit or a paragraph, e.g. "Parameters\n(B)" or the ALScore formula).
+TABLE = Contract(
+    "the LifeArchitect models table",
+    (
+        required("model_name", "Model"),
+        required("parameters", "Parameters*"),
+        required("training_tokens", "Tokens*"),
+        expected("lab", "Lab"),
+        expected("playground", "Playground*"),
+        expected("tokens_per_parameter", "Ratio*"),
+        expected("alscore", "ALScore*"),
+        expected("mmlu", "MMLU"),
+        expected("mmlu_pro", "MMLU -Pro", "MMLU-Pro"),
+        expected("gpqa", "GPQA"),
+        expected("training_dataset", "Training dataset*"),
+        expected("announced_text", "Announced*"),
+        expected("public_status", "Public*"),
+        expected("paper_url", "Paper*"),
+        expected("architecture", "Arch"),
+        expected("notes", "Notes"),
+    ),
+)
 BILLIONS = ("parameters", "training_tokens")
 PLAIN_NUMBERS = ("alscore", "mmlu", "mmlu_pro", "gpqa")
 UNKNOWN = {"", "tba", "?", "-", "–", "n/a", "unknown"}
@@ -111,15 +118,15 @@ def _decimal(text: str, where: str) -> Decimal | None:
     return value
 
 
-def _snapshot(meta: CaptureMeta) -> date:
-    """The table's date from its file name (`models_table_2025-01.csv` is January 2025), else the capture's."""
+def _snapshot(meta: CaptureMeta) -> tuple[date, str]:
+    """The table's date from its file name (`models_table_2025-01.csv` is January 2025), else data_date_of's."""
     match = _YEAR_MONTH.search(meta.filename or "")
     if match:
         try:
-            return date(int(match[1]), int(match[2]), int(match[3] or 1))
+            return date(int(match[1]), int(match[2]), int(match[3] or 1)), "file name"
         except ValueError:
             pass
-    return meta.capture_date
+    return data_date_of(meta)
 
 
 class LifeArchitectSource(Source):
@@ -155,17 +162,9 @@ class LifeArchitectSource(Source):
         if start is None:
             raise IngestError("no header row starting with 'Model': not the LifeArchitect models table")
         header = [_norm(h) for h in table[start]]
-        index: dict[str, int] = {}
-        for field, test in COLUMNS.items():
-            found = [i for i, h in enumerate(header) if test(h)]
-            if len(found) > 1:
-                raise IngestError(f"two columns match {field!r}: {', '.join(header[i][:30] for i in found)}")
-            if found:
-                index[field] = found[0]
-        missing = [f for f in REQUIRED if f not in index]
-        if missing:
-            raise IngestError(f"missing column(s) {', '.join(missing)}: not the LifeArchitect models table")
-        snapshot = _snapshot(meta)
+        columns = TABLE.match(table[start])
+        index = columns.position
+        snapshot, basis = _snapshot(meta)
         rows: list[dict[str, Any]] = []
         for line, cells in zip(lines[start + 1 :], table[start + 1 :], strict=True):
             if not any(c.strip() for c in cells) or (
@@ -183,7 +182,9 @@ class LifeArchitectSource(Source):
             rows.append(self._row(cells, index, line, name, len(rows) + 1, snapshot))
         if not rows:
             raise IngestError("CSV has a header but no rows")
-        return Parsed({"lifearchitect_models": build_records(LifeArchitectModel, rows)})
+        models = build_records(LifeArchitectModel, rows)
+        parsed = Parsed({"lifearchitect_models": models}, data_date=snapshot, data_date_basis=basis)
+        return parsed.note_missing(columns)
 
     @staticmethod
     def _row(cells: list[str], index: dict[str, int], line: int, name: str, number: int, snapshot: date) -> dict:

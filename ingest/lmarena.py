@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from ingest.base import (
     CaptureMeta,
+    Contract,
     IngestError,
     Name,
     Parsed,
@@ -27,9 +28,13 @@ from ingest.base import (
     Record,
     Source,
     build_records,
+    data_date_of,
     decode_text,
     drop_exact_duplicates,
+    expected,
+    optional,
     parse_float,
+    required,
 )
 
 
@@ -79,6 +84,71 @@ _TAB_CATEGORY = {
     "copilot arena": "copilot",
     "webdev": "webdev",
 }
+
+
+# The columns each shape provides, by their names in the captures we know (see ../shared/data/lmarena).
+PAGE_TABLE = Contract(
+    "an LMArena leaderboard table",
+    (
+        required("model", "Model"),
+        required("score", "Arena Score"),
+        expected("ci", "95% CI"),
+        expected("votes", "Votes"),
+        expected("organization", "Organization"),
+        expected("license", "License"),
+        expected("rank", "Rank* (UB)", "Rank"),
+        # Only the text tabs rank with style control; vision, text-to-image and the others do not.
+        optional("rank_style_control", "Rank (StyleCtrl)"),
+    ),
+)
+TABLE_CSV = Contract(
+    "the LMArena table export",
+    (
+        required("model", "model"),
+        required("score", "arena_score"),
+        expected("ci", "95_pct_ci"),
+        expected("votes", "votes"),
+        expected("rank", "rank"),
+        expected("rank_style_control", "rank_stylectrl"),
+        expected("organization", "organization"),
+        expected("license", "license"),
+        expected("knowledge_cutoff", "knowledge_cutoff"),
+        expected("url", "url"),
+    ),
+)
+METADATA_CSV = Contract(
+    "LMArena's metadata table",
+    (
+        required("key", "key"),
+        required("organization", "Organization"),
+        expected("model", "Model"),
+        expected("license", "License"),
+        expected("knowledge_cutoff", "Knowledge cutoff date", "Knowledge cutoff"),
+        expected("link", "Link"),
+    ),
+)
+# JSON objects: the keys any entry has.
+CATALOG_ENTRY = Contract(
+    "an LMArena leaderboard JSON",
+    (required("rating", "rating"), expected("low", "rating_q025"), expected("high", "rating_q975")),
+)
+SCATTER_ENTRY = Contract(
+    "LMArena's model list JSON",
+    (
+        required("model_api_name", "model_api_name"),
+        expected("name", "name"),
+        expected("organization", "organization"),
+        expected("license", "license"),
+        expected("link", "model_source"),
+        expected("input_price", "input_token_price"),
+        expected("output_price", "output_token_price"),
+    ),
+)
+
+
+def _keys(entries: list) -> list[str]:
+    """Every key any of these JSON objects has, in first-seen order."""
+    return list(dict.fromkeys(k for e in entries if isinstance(e, dict) for k in e))
 
 
 def _name_and_link(cell: object) -> tuple[str, str | None]:
@@ -147,20 +217,22 @@ class LMArenaSource(Source):
         except json.JSONDecodeError as exc:
             raise IngestError(f"window.gradio_config is not valid JSON (truncated page?): {exc.msg}") from exc
         components = {c.get("id"): c for c in config.get("components", [])}
-        snapshot = meta.capture_date
+        stated = None
         for comp in components.values():
             value = str(comp.get("props", {}).get("value") or "")
             if match := _LAST_UPDATED.search(value):
-                snapshot = date.fromisoformat(match[1])
+                stated = date.fromisoformat(match[1])
                 break
+        snapshot, basis = data_date_of(meta, stated)
         rows: list[dict[str, Any]] = []
+        parsed = Parsed()
 
         def walk(node: dict, tabs: list[str]) -> None:
             comp = components.get(node.get("id"), {})
             label_ = comp.get("props", {}).get("label") if comp.get("type") == "tabitem" else None
             path = tabs + [label_] if label_ else tabs
             if comp.get("type") == "dataframe":
-                rows.extend(self._page_table(comp, path, snapshot))
+                rows.extend(self._page_table(comp, path, snapshot, parsed))
             for child in node.get("children", []) or []:
                 walk(child, path)
 
@@ -169,26 +241,27 @@ class LMArenaSource(Source):
             raise IngestError("page has no Arena score table")
         models = build_records(LMArenaModel, _models_from_scores(rows, "page"))
         scores = build_records(LMArenaScore, rows)
-        return Parsed({"lmarena_scores": scores, "lmarena_models": models})
+        parsed.tables = {"lmarena_scores": scores, "lmarena_models": models}
+        parsed.data_date, parsed.data_date_basis = snapshot, basis
+        return parsed
 
     @staticmethod
-    def _page_table(comp: dict, tabs: list[str], snapshot: date) -> list[dict[str, Any]]:
+    def _page_table(comp: dict, tabs: list[str], snapshot: date, parsed: Parsed) -> list[dict[str, Any]]:
         value = comp.get("props", {}).get("value") or {}
         headers = [str(h) for h in value.get("headers") or []]
         if "Arena Score" not in headers or "Model" not in headers:
-            return []
+            return []  # the page's other tables (win rates, category breakdowns) hold no Arena score
+        columns = PAGE_TABLE.match(headers)
+        parsed.note_missing(columns)
         tab = re.sub(r"[^\w\s-]", "", tabs[-1] if tabs else "").strip().lower()
         category = _TAB_CATEGORY.get(tab, tab.replace(" ", "_") or "text")
-        col = {h: i for i, h in enumerate(headers)}
         out = []
         for cells in value.get("data") or []:
-            name, link = _name_and_link(cells[col["Model"]])
-            score = parse_float(cells[col["Arena Score"]])
+            name, link = _name_and_link(columns.get(cells, "model"))
+            score = parse_float(columns.get(cells, "score"))
             if not name or score is None:
                 continue
-            low, high = _interval(score, cells[col["95% CI"]] if "95% CI" in col else None)
-            rank_col = next((h for h in headers if h.startswith("Rank") and "Style" not in h), None)
-            style_col = next((h for h in headers if "StyleCtrl" in h), None)
+            low, high = _interval(score, columns.get(cells, "ci"))
             out.append(
                 {
                     "model_key": _key(name),
@@ -198,11 +271,11 @@ class LMArenaSource(Source):
                     "score": score,
                     "score_low": low,
                     "score_high": high,
-                    "votes": _int(cells[col["Votes"]]) if "Votes" in col else None,
-                    "rank": _int(cells[col[rank_col]]) if rank_col else None,
-                    "rank_style_control": _int(cells[col[style_col]]) if style_col else None,
-                    "organization": cells[col["Organization"]] if "Organization" in col else None,
-                    "license": cells[col["License"]] if "License" in col else None,
+                    "votes": _int(columns.get(cells, "votes")),
+                    "rank": _int(columns.get(cells, "rank")),
+                    "rank_style_control": _int(columns.get(cells, "rank_style_control")),
+                    "organization": columns.get(cells, "organization"),
+                    "license": columns.get(cells, "license"),
                     "snapshot_date": snapshot,
                     "capture_format": "page",
                     "_link": link,
@@ -213,10 +286,15 @@ class LMArenaSource(Source):
     # -- published JSON ----------------------------------------------------------------------
     def _parse_catalog(self, data: dict, meta: CaptureMeta) -> Parsed:
         style = "style" in (meta.filename or meta.origin).lower()
+        snapshot, basis = data_date_of(meta)
         rows = []
+        entries = []
         for category, models in data.items():
             if not isinstance(models, dict):
                 raise IngestError(f"category {category!r} is not an object of models")
+            entries.extend(models.values())
+        columns = CATALOG_ENTRY.match(_keys(entries))
+        for category, models in data.items():
             for key, entry in models.items():
                 if not isinstance(entry, dict) or "rating" not in entry:
                     raise IngestError(f"category {category!r} model {key!r}: no 'rating'")
@@ -229,16 +307,20 @@ class LMArenaSource(Source):
                         "score": entry.get("rating"),
                         "score_low": entry.get("rating_q025"),
                         "score_high": entry.get("rating_q975"),
-                        "snapshot_date": meta.capture_date,
+                        "snapshot_date": snapshot,
                         "capture_format": "json",
                     }
                 )
         if not rows:
             raise IngestError("leaderboard JSON has no models")
-        return Parsed({"lmarena_scores": build_records(LMArenaScore, rows)})
+        parsed = Parsed(
+            {"lmarena_scores": build_records(LMArenaScore, rows)}, data_date=snapshot, data_date_basis=basis
+        )
+        return parsed.note_missing(columns)
 
     @staticmethod
     def _parse_scatterplot(data: list) -> Parsed:
+        columns = SCATTER_ENTRY.match(_keys(data))
         rows = []
         for item in data:
             if not isinstance(item, dict) or "model_api_name" not in item:
@@ -255,7 +337,7 @@ class LMArenaSource(Source):
                     "capture_format": "catalog_json",
                 }
             )
-        return Parsed({"lmarena_models": build_records(LMArenaModel, rows)})
+        return Parsed({"lmarena_models": build_records(LMArenaModel, rows)}).note_missing(columns)
 
     # -- CSV shapes --------------------------------------------------------------------------
     def _parse_csv(self, text: str, meta: CaptureMeta) -> Parsed:
@@ -274,7 +356,7 @@ class LMArenaSource(Source):
         if "arena_score" in lower and "model" in lower:
             return self._table_csv(header, body, meta)
         if lower[0] == "" and len(header) > 2:
-            return self._history_csv(header, body)
+            return self._history_csv(header, body, meta)
         if "key" in lower and "organization" in lower:
             return self._metadata_csv(header, body)
         raise IngestError(
@@ -284,20 +366,21 @@ class LMArenaSource(Source):
 
     @staticmethod
     def _table_csv(header: list[str], body: list[list[str]], meta: CaptureMeta) -> Parsed:
-        col = {h.lower(): i for i, h in enumerate(header)}
+        columns = TABLE_CSV.match(header)
+        snapshot, basis = data_date_of(meta)
 
         def get(row: list[str], name: str) -> str | None:
-            return row[col[name]].strip() or None if name in col else None
+            return columns.get(row, name) or None
 
         rows = []
         for r in body:
             name = get(r, "model") or ""
-            raw_score = get(r, "arena_score")
+            raw_score = get(r, "score")
             try:
                 score = parse_float(raw_score)
             except ValueError:
                 raise IngestError(f"model {name[:60]!r}: arena_score {raw_score!r} is not a number") from None
-            low, high = _interval(score or 0.0, get(r, "95_pct_ci"))
+            low, high = _interval(score or 0.0, get(r, "ci"))
             rows.append(
                 {
                     "model_key": _key(name),
@@ -309,10 +392,10 @@ class LMArenaSource(Source):
                     "score_high": high,
                     "votes": _int(get(r, "votes")),
                     "rank": _int(get(r, "rank")),
-                    "rank_style_control": _int(get(r, "rank_stylectrl")),
+                    "rank_style_control": _int(get(r, "rank_style_control")),
                     "organization": get(r, "organization"),
                     "license": get(r, "license"),
-                    "snapshot_date": meta.capture_date,
+                    "snapshot_date": snapshot,
                     "capture_format": "csv",
                     "_link": get(r, "url"),
                     "_cutoff": get(r, "knowledge_cutoff"),
@@ -324,10 +407,12 @@ class LMArenaSource(Source):
         )
         models = build_records(LMArenaModel, _models_from_scores(rows, "csv"))
         scores = build_records(LMArenaScore, rows)
-        return Parsed({"lmarena_scores": scores, "lmarena_models": models})
+        parsed = Parsed({"lmarena_scores": scores, "lmarena_models": models}, data_date=snapshot, data_date_basis=basis)
+        return parsed.note_missing(columns)
 
     @staticmethod
-    def _history_csv(header: list[str], body: list[list[str]]) -> Parsed:
+    def _history_csv(header: list[str], body: list[list[str]], meta: CaptureMeta) -> Parsed:
+        """One column per model, so there is no fixed set of columns: each row states its own date."""
         rows = []
         for r in body:
             try:
@@ -354,15 +439,15 @@ class LMArenaSource(Source):
                 )
         # A model column repeated with the same scores is one model; with other scores, refused.
         rows = drop_exact_duplicates(rows, ("model_key", "snapshot_date"))
-        return Parsed({"lmarena_scores": build_records(LMArenaScore, rows)})
+        newest = max((r["snapshot_date"] for r in rows), default=None)
+        return Parsed({"lmarena_scores": build_records(LMArenaScore, rows)}).dated(meta, stated=newest)
 
     @staticmethod
     def _metadata_csv(header: list[str], body: list[list[str]]) -> Parsed:
-        col = {h.lower(): i for i, h in enumerate(header)}
-        cutoff = next((h for h in col if h.startswith("knowledge cutoff")), None)
+        columns = METADATA_CSV.match(header)
 
-        def get(row: list[str], name: str | None) -> str | None:
-            return (row[col[name]].strip() or None) if name in col else None
+        def get(row: list[str], name: str) -> str | None:
+            return columns.get(row, name) or None
 
         rows = [
             {
@@ -370,14 +455,14 @@ class LMArenaSource(Source):
                 "display_name": get(r, "model") or get(r, "key") or "",
                 "organization": get(r, "organization"),
                 "license": get(r, "license"),
-                "knowledge_cutoff": get(r, cutoff),
+                "knowledge_cutoff": get(r, "knowledge_cutoff"),
                 "link": get(r, "link"),
                 "capture_format": "metadata_csv",
             }
             for r in body
         ]
         rows = drop_exact_duplicates(rows, ("model_key",))
-        return Parsed({"lmarena_models": build_records(LMArenaModel, rows)})
+        return Parsed({"lmarena_models": build_records(LMArenaModel, rows)}).note_missing(columns)
 
 
 def _refuse_conflicting_keys(pairs: list[tuple[str, object]]) -> dict:

@@ -56,7 +56,12 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ingest.base import (
+    EXPECTED,
+    REQUIRED,
     CaptureMeta,
+    Column,
+    Columns,
+    Contract,
     IngestError,
     Name,
     Parsed,
@@ -64,7 +69,10 @@ from ingest.base import (
     Record,
     Source,
     build_records,
+    data_date_of,
     date_from_filename,
+    expected,
+    required,
 )
 
 MAPS_DIR = Path(__file__).resolve().parent / "manual_maps"
@@ -107,6 +115,8 @@ class FieldSpec(CellSpec):
     field: str
     kind: Literal["score", "spec", "text"] = "score"
     unit: Literal["number", "points", "percent", "usd", "tokens", "count", "billions", "text"] = "number"
+    # Without its column a page is refused (required, the default), or loads degraded naming it.
+    required: bool = True
 
 
 class TableSpec(_Strict):
@@ -232,6 +242,29 @@ def _html_table(table: Tag) -> tuple[list[str], list[list[Tag]]]:
     return header, body
 
 
+def contract_for(spec: ColumnMap, fmt: str) -> Contract:
+    """The columns a map reads from a saved table of this format, as a schema contract.
+
+    The model column is required; a field is required unless its map says `required: false`
+    (then a page without it loads degraded, naming it); the developer is expected. A cell the map
+    says a CSV export does not have (`csv_column: null`) is not asked of a CSV.
+    """
+
+    def name(cell: CellSpec) -> str | None:
+        if fmt == "csv" and cell.csv_column != "__same__":
+            return cell.csv_column
+        return cell.column
+
+    what = f"the table the {spec.name} map reads"
+    columns = [required("model", name(spec.model) or spec.model.column)]
+    if spec.developer is not None and name(spec.developer):
+        columns.append(expected("developer", name(spec.developer)))
+    for field in spec.fields:
+        if name(field):
+            columns.append(Column(f"field:{field.field}", (name(field),), REQUIRED if field.required else EXPECTED))
+    return Contract(what, tuple(columns), key=_norm)
+
+
 class ManualSource(Source):
     name: ClassVar[str] = "manual"
     description: ClassVar[str] = "saved pages/tables of JavaScript sites read through ingest/manual_maps/<NAME>.yml"
@@ -268,13 +301,15 @@ class ManualSource(Source):
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise IngestError(f"not UTF-8 (byte 0x{content[exc.start]:02x} at offset {exc.start})") from exc
-        snapshot = date_from_filename(meta.filename or "") or meta.capture_date
+        snapshot, basis = data_date_of(meta)
         lowered = text.lstrip()[:2000].lower()
         if lowered.startswith("<") or "<table" in lowered:
             header, rows, fmt = self._from_html(text, spec)
         else:
             header, rows, fmt = self._from_csv(text)
-        return Parsed({"manual_rows": build_records(ManualRow, self._rows(spec, header, rows, fmt, snapshot))})
+        columns = contract_for(spec, fmt).match(header)
+        records = build_records(ManualRow, self._rows(spec, columns, rows, fmt, snapshot))
+        return Parsed({"manual_rows": records}, data_date=snapshot, data_date_basis=basis).note_missing(columns)
 
     # -- shapes ----------------------------------------------------------------------------
     @staticmethod
@@ -316,22 +351,10 @@ class ManualSource(Source):
 
     @staticmethod
     def _rows(
-        spec: ColumnMap, header: list[str], body: list[list[Any]], fmt: str, snapshot: date
+        spec: ColumnMap, columns: Columns, body: list[list[Any]], fmt: str, snapshot: date
     ) -> list[dict[str, Any]]:
-        index = {}
-        for position, name in enumerate(header):
-            index.setdefault(_norm(name), position)
-
-        def column_of(cell: CellSpec, required: bool) -> int | None:
-            name = cell.column
-            if fmt == "csv" and cell.csv_column != "__same__":
-                if cell.csv_column is None:
-                    return None
-                name = cell.csv_column
-            position = index.get(_norm(name))
-            if position is None and required:
-                raise IngestError(f"map {spec.name}: column {name!r} not in the table (columns: {', '.join(header)})")
-            return position
+        def column_of(key: str) -> int | None:
+            return columns.position.get(key)
 
         def read(cells: list[Any], cell: CellSpec, position: int | None) -> str:
             if position is None or position >= len(cells):
@@ -341,9 +364,9 @@ class ManualSource(Source):
             text = " ".join(str(cells[position]).split())
             return text.removesuffix(cell.strip_suffix) if cell.strip_suffix else text
 
-        model_at = column_of(spec.model, True)
-        developer_at = column_of(spec.developer, False) if spec.developer else None
-        field_at = [(f, column_of(f, True)) for f in spec.fields]
+        model_at = column_of("model")
+        developer_at = column_of("developer")
+        field_at = [(f, column_of(f"field:{f.field}")) for f in spec.fields]
         out: list[dict[str, Any]] = []
         number = 0
         for cells in body:

@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from ingest.base import (
     CaptureMeta,
+    Contract,
     IngestError,
     Name,
     OptionalPastDate,
@@ -28,8 +29,10 @@ from ingest.base import (
     Source,
     build_records,
     decode_text,
+    expected,
     parse_float,
     read_csv_table,
+    required,
 )
 
 
@@ -64,31 +67,42 @@ class OpenLLMLeaderboardEntry(Record):
     submission_date: OptionalPastDate = None
 
 
-REQUIRED = ("eval_name", "fullname", "#Params (B)", "Average ⬆️")
-SCORES = {
-    "average_score": "Average ⬆️",
-    "ifeval": "IFEval",
-    "bbh": "BBH",
-    "math_lvl5": "MATH Lvl 5",
-    "gpqa": "GPQA",
-    "musr": "MUSR",
-    "mmlu_pro": "MMLU-PRO",
-    "co2_cost_kg": "CO₂ cost (kg)",
-}
-TEXT = {
-    "model_sha": "Model sha",
-    "precision": "Precision",
-    "weight_type": "Weight type",
-    "hub_license": "Hub License",
-}
-FLAGS = {
-    "is_moe": "MoE",
-    "is_merged": "Merged",
-    "is_flagged": "Flagged",
-    "available_on_hub": "Available on the hub",
-    "is_official_provider": "Official Providers",
-}
-DATES = {"upload_date": "Upload To Hub Date", "submission_date": "Submission Date"}
+SCORES = ("average_score", "ifeval", "bbh", "math_lvl5", "gpqa", "musr", "mmlu_pro", "co2_cost_kg")
+TEXT = ("model_sha", "precision", "weight_type", "hub_license")
+FLAGS = ("is_moe", "is_merged", "is_flagged", "available_on_hub", "is_official_provider")
+DATES = ("upload_date", "submission_date")
+# The v2 contents dump's columns (the 2025-02-08 dump; the leaderboard was retired in 2025).
+CONTENTS = Contract(
+    "an Open LLM Leaderboard dump",
+    (
+        required("eval_name", "eval_name"),
+        required("fullname", "fullname"),
+        required("parameters", "#Params (B)"),
+        required("average_score", "Average ⬆️"),
+        expected("ifeval", "IFEval"),
+        expected("bbh", "BBH"),
+        expected("math_lvl5", "MATH Lvl 5"),
+        expected("gpqa", "GPQA"),
+        expected("musr", "MUSR"),
+        expected("mmlu_pro", "MMLU-PRO"),
+        expected("co2_cost_kg", "CO₂ cost (kg)"),
+        expected("model_sha", "Model sha"),
+        expected("precision", "Precision"),
+        expected("weight_type", "Weight type"),
+        expected("hub_license", "Hub License"),
+        expected("is_moe", "MoE"),
+        expected("is_merged", "Merged"),
+        expected("is_flagged", "Flagged"),
+        expected("available_on_hub", "Available on the hub"),
+        expected("is_official_provider", "Official Providers"),
+        expected("upload_date", "Upload To Hub Date"),
+        expected("submission_date", "Submission Date"),
+        expected("model_kind", "Type"),
+        expected("architecture", "Architecture"),
+        expected("base_model", "Base Model"),
+        expected("hub_likes", "Hub ❤️"),
+    ),
+)
 _LEADING_SYMBOL = re.compile(r"^[^\w]+")
 _MERGE_SUFFIX = re.compile(r"\s*\(Merge\)$")
 
@@ -104,7 +118,13 @@ class OpenLLMLeaderboardSource(Source):
         text = decode_text(content)
         if text.lstrip().startswith(("<", "{", "[")):
             raise IngestError("expected the Open LLM Leaderboard CSV dump, got HTML or JSON")
-        header, body = read_csv_table(text, REQUIRED, "an Open LLM Leaderboard dump")
+        header, body = read_csv_table(text)
+        columns = CONTENTS.match(header)
+        where = columns.header
+
+        def cell(r: dict[str, str], field: str) -> str | None:
+            return r.get(where[field]) if field in where else None
+
         rows = []
         seen: set[str] = set()
         for line, r in enumerate(body, start=2):
@@ -113,38 +133,42 @@ class OpenLLMLeaderboardSource(Source):
             r = {k.strip(): v for k, v in r.items()}
             if any(v is None for v in r.values()):
                 raise IngestError(f"line {line}: row ends early (truncated?)")
-            eval_name = r["eval_name"].strip()
-            name = r["fullname"].strip()
+            eval_name = (cell(r, "eval_name") or "").strip()
+            name = (cell(r, "fullname") or "").strip()
             if not eval_name or not name:
                 raise IngestError(f"line {line}: no eval_name or fullname")
             if eval_name in seen:
                 raise IngestError(f"line {line}: eval_name {eval_name[:60]!r} appears twice")
             seen.add(eval_name)
             row: dict[str, object] = {"eval_name": eval_name, "model_name": name}
-            for field, column in SCORES.items():
-                row[field] = self._number(r.get(column), column, line, name)
-            billions = self._number(r["#Params (B)"], "#Params (B)", line, name)
+            for field in SCORES:
+                row[field] = self._number(cell(r, field), where.get(field, field), line, name)
+            billions = self._number(cell(r, "parameters"), where["parameters"], line, name)
             row["parameters"] = round(billions * 1e9) if billions is not None and billions > 0 else None
-            for field, column in TEXT.items():
-                row[field] = (r.get(column) or "").strip() or None
-            for field, column in FLAGS.items():
-                row[field] = self._flag(r.get(column), column, line, name)
-            for field, column in DATES.items():
-                value = (r.get(column) or "").strip()
+            for field in TEXT:
+                row[field] = (cell(r, field) or "").strip() or None
+            for field in FLAGS:
+                row[field] = self._flag(cell(r, field), where.get(field, field), line, name)
+            for field in DATES:
+                value = (cell(r, field) or "").strip()
                 try:
                     row[field] = date.fromisoformat(value[:10]) if value else None
                 except ValueError:
+                    column = where[field]
                     raise IngestError(f"line {line} ({name[:60]!r}): {column} {value[:20]!r} is not a date") from None
-            kind = _LEADING_SYMBOL.sub("", r.get("Type") or "").strip()
+            kind = _LEADING_SYMBOL.sub("", cell(r, "model_kind") or "").strip()
             row["model_kind"] = kind or None
-            arch = (r.get("Architecture") or "").strip()
+            arch = (cell(r, "architecture") or "").strip()
             row["architecture"] = None if arch in ("", "Unknown", "?") else arch
-            base = _MERGE_SUFFIX.sub("", (r.get("Base Model") or "").strip())
+            base = _MERGE_SUFFIX.sub("", (cell(r, "base_model") or "").strip())
             row["base_model"] = None if base in ("", "Removed") else base
-            likes = self._number(r.get("Hub ❤️"), "Hub ❤️", line, name)
+            likes = self._number(cell(r, "hub_likes"), where.get("hub_likes", "Hub ❤️"), line, name)
             row["hub_likes"] = int(likes) if likes is not None else None
             rows.append(row)
-        return Parsed({"open_llm_leaderboard_entries": build_records(OpenLLMLeaderboardEntry, rows)})
+        # The dump states no date but in its file name; its newest submission is a lower bound.
+        newest = max((r["submission_date"] for r in rows if r["submission_date"]), default=None)
+        parsed = Parsed({"open_llm_leaderboard_entries": build_records(OpenLLMLeaderboardEntry, rows)})
+        return parsed.note_missing(columns).dated(meta, newest_row=newest)
 
     @staticmethod
     def _number(value: str | None, column: str, line: int, name: str) -> float | None:

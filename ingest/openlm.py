@@ -24,6 +24,7 @@ from bs4 import BeautifulSoup, Tag
 
 from ingest.base import (
     CaptureMeta,
+    Contract,
     IngestError,
     Name,
     Parsed,
@@ -31,8 +32,12 @@ from ingest.base import (
     Record,
     Source,
     build_records,
+    data_date_of,
     decode_text,
+    expected,
+    optional,
     parse_float,
+    required,
 )
 
 
@@ -84,6 +89,38 @@ JSON_BENCHMARKS = {
     "arena_hard_score": "arena_hard",
     "mmlu_score": "mmlu",
 }
+# The leaderboard table's columns by their headers (compared as _header_key reads them). Arena Hard and
+# MMLU were shown until mid-2025, AAI and MMLU-Pro after: each layout lacks the other's two.
+PAGE_TABLE = Contract(
+    "the OpenLM Chatbot Arena leaderboard",
+    (
+        required("model_name", "Model"),
+        required("arena_elo", "Arena Elo", "Elo"),
+        expected("coding", "Coding"),
+        expected("vision", "Vision"),
+        expected("votes", "Votes"),
+        expected("organization", "Organization", "Org"),
+        expected("license", "License"),
+        optional("arena_hard", "Arena Hard", "Arena Hard Auto"),
+        optional("mmlu", "MMLU"),
+        optional("aai_index", "AAI"),
+        optional("mmlu_pro", "MMLU-Pro"),
+    ),
+    key=lambda text: _header_key(text),
+)
+# The previous system's benchmark keys (any model's); it read the page after the AAI/MMLU-Pro change.
+PREVIOUS_BENCHMARKS = Contract(
+    "the previous system's OpenLM Arena parse",
+    (
+        required("arena_elo", "openlm_arena_elo"),
+        expected("coding", "coding_score"),
+        expected("vision", "vision_score"),
+        expected("aai_index", "aai_score"),
+        expected("mmlu_pro", "mmlu_pro_score"),
+        optional("arena_hard", "arena_hard_score"),
+        optional("mmlu", "mmlu_score"),
+    ),
+)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _PAGE_DATE = re.compile(rf"\b({_MONTHS})\s+(\d{{1,2}}),\s*(20\d\d)\b")
 _LEADING_MARKS = re.compile(r"^[^\w(\[]+")  # medal emoji and spaces before a model name
@@ -118,24 +155,26 @@ class OpenLMSource(Source):
     # -- the page ----------------------------------------------------------------------------
     def _parse_page(self, text: str, meta: CaptureMeta) -> Parsed:
         soup = BeautifulSoup(text, "html.parser")
-        best: tuple[tuple[int, int], Tag, list[str | None]] | None = None
+        best: tuple[tuple[int, int], Tag, list[str | None], list[str]] | None = None
         for table in soup.find_all("table"):
             rows = table.find_all("tr")
             if not rows:
                 continue
-            header = [HEADERS.get(_header_key(c.get_text(" ", strip=True))) for c in _cells(rows[0])]
+            texts = [c.get_text(" ", strip=True) for c in _cells(rows[0])]
+            header = [HEADERS.get(_header_key(t)) for t in texts]
             if "model_name" not in header or "arena_elo" not in header:
                 continue
             score = (len({h for h in header if h}), len(rows) - 1)
             if best is None or score > best[0]:
-                best = (score, table, header)
+                best = (score, table, header, texts)
         if best is None:
             raise IngestError("no table with Model and Arena Elo columns: not the OpenLM Chatbot Arena leaderboard")
-        _, table, header = best
+        _, table, header, texts = best
         dupes = sorted({h for h in header if h and header.count(h) > 1})
         if dupes:
             raise IngestError(f"leaderboard header names {', '.join(dupes)} twice; cannot tell which column is which")
-        snapshot = self._page_date(soup) or meta.capture_date
+        columns = PAGE_TABLE.match(texts)
+        snapshot, basis = data_date_of(meta, self._page_date(soup))
         rows: list[dict[str, Any]] = []
         for line, tr in enumerate(table.find_all("tr")[1:], start=2):
             cells = _cells(tr)
@@ -168,7 +207,8 @@ class OpenLMSource(Source):
             rows.append(out)
         if not rows:
             raise IngestError("leaderboard table has a header but no model rows")
-        return Parsed({"openlm_scores": build_records(OpenLMScore, rows)})
+        parsed = Parsed({"openlm_scores": build_records(OpenLMScore, rows)}, data_date=snapshot, data_date_basis=basis)
+        return parsed.note_missing(columns)
 
     @staticmethod
     def _page_date(soup: BeautifulSoup) -> date | None:
@@ -205,13 +245,19 @@ class OpenLMSource(Source):
         stated = info.get("model_count")
         if isinstance(stated, int) and stated != len(models):
             raise IngestError(f"metadata says {stated} models but the file holds {len(models)} (truncated?)")
-        snapshot = meta.capture_date
+        stated = None
         stamp = info.get("last_updated") or info.get("saved_at")
         if stamp:
             try:
-                snapshot = datetime.fromisoformat(str(stamp)).date()
+                stated = datetime.fromisoformat(str(stamp)).date()
             except ValueError:
                 raise IngestError(f"metadata last_updated {str(stamp)[:30]!r} is not a date") from None
+        snapshot, basis = data_date_of(meta, stated)
+        if not models:
+            raise IngestError("the 'models' list is empty")
+        columns = PREVIOUS_BENCHMARKS.match(
+            list(dict.fromkeys(k for m in models if isinstance(m, dict) for k in (m.get("benchmarks") or {})))
+        )
         rows = []
         for index, entry in enumerate(models, start=1):
             if not isinstance(entry, dict) or not str(entry.get("name") or "").strip():
@@ -241,4 +287,5 @@ class OpenLMSource(Source):
             rows.append(row)
         if not rows:
             raise IngestError("the 'models' list is empty")
-        return Parsed({"openlm_scores": build_records(OpenLMScore, rows)})
+        parsed = Parsed({"openlm_scores": build_records(OpenLMScore, rows)}, data_date=snapshot, data_date_basis=basis)
+        return parsed.note_missing(columns)

@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 
 from ingest.base import (
     CaptureMeta,
+    Contract,
     Flop,
     IngestError,
     Name,
@@ -43,9 +44,12 @@ from ingest.base import (
     Record,
     Source,
     build_records,
+    data_date_of,
     decode_text,
+    expected,
     parse_float,
     read_csv_table,
+    required,
 )
 
 
@@ -111,6 +115,17 @@ ESTIMATE_TEXT = (
     "blacklist_status",
     "notes",
 )
+# Its three output CSVs share one header (the 2025-08-15 files; the staging file orders notes last).
+ESTIMATES = Contract(
+    "one of the old system's output files",
+    (
+        *(required(c, c) for c in ESTIMATE_COLUMNS),
+        *(expected(c, c) for c in ESTIMATE_TEXT if c not in ESTIMATE_COLUMNS),
+        expected("release_date", "release_date"),
+        expected("parameters", "parameters"),
+        expected("last_updated", "last_updated"),
+    ),
+)
 PUBLISHED_REQUIRED = ("Model", "Organization", "Training compute (FLOP)")
 PUBLISHED_TEXT = {
     "developer": "Organization",
@@ -128,6 +143,31 @@ PUBLISHED_NUMBERS = {
     "hardware_quantity": "Hardware quantity",
     "training_time_hours": "Training time (hours)",
 }
+# Its published file in Epoch's 2025 column layout.
+PUBLISHED = Contract(
+    "the old system's published file",
+    (
+        required("model_name", "Model"),
+        required("developer", "Organization"),
+        required("training_flop", "Training compute (FLOP)"),
+        expected("release_date", "Publication date"),
+        *(expected(f, c) for f, c in PUBLISHED_TEXT.items() if f != "developer"),
+        *(expected(f, c) for f, c in PUBLISHED_NUMBERS.items() if f != "training_flop"),
+    ),
+)
+# Each entry of a scraped leaderboard (any entry's keys count).
+SCRAPED_ENTRY = Contract(
+    "one of the previous system's scraped files",
+    (
+        required("name", "name"),
+        required("benchmarks", "benchmarks"),
+        expected("developer", "developer"),
+        expected("parameters", "parameters"),
+        expected("training_flop", "training_flop"),
+        expected("sources", "sources"),
+        expected("last_updated", "last_updated"),
+    ),
+)
 # The old system wrote "Unknown" where it did not know the developer: that is no developer.
 _UNKNOWN = {"", "unknown"}
 _VERIFIED = {"y": True, "yes": True, "true": True, "n": False, "no": False, "false": False, "": False}
@@ -174,6 +214,11 @@ def _number(value: object, what: str) -> float | None:
         return parse_float(value)
     except ValueError:
         raise IngestError(f"{what} {str(value)[:30]!r} is not a number") from None
+
+
+def _keys(entries: list) -> list[str]:
+    """Every key any of these JSON objects has, in first-seen order."""
+    return list(dict.fromkeys(k for e in entries if isinstance(e, dict) for k in e))
 
 
 def _file_kind(meta: CaptureMeta) -> str:
@@ -226,9 +271,10 @@ class PreviousSystemSource(Source):
             if any(v is None for v in row.values()):
                 raise IngestError(f"line {line}: fewer fields than the header (truncated?)")
         if all(c in header for c in ESTIMATE_COLUMNS):
-            return self._parse_estimates(body, _file_kind(meta), meta)
+            parsed = self._parse_estimates(body, _file_kind(meta), meta)
+            return parsed.note_missing(ESTIMATES.match(header))
         if all(c in header for c in PUBLISHED_REQUIRED):
-            return self._parse_published(body, meta)
+            return self._parse_published(body, meta).note_missing(PUBLISHED.match(header))
         raise IngestError(
             "unrecognised CSV columns (expected the old system's model/training_flop/threshold_classification "
             "files or its Epoch-layout published file): " + ", ".join(header[:6])
@@ -247,7 +293,8 @@ class PreviousSystemSource(Source):
             raise IngestError("metadata has no 'source' naming the leaderboard")
         saved_at = _datetime(info.get("saved_at"), "metadata.saved_at")
         stamped = saved_at or _datetime(info.get("last_updated"), "metadata.last_updated")
-        snapshot = stamped.date() if stamped else meta.capture_date
+        snapshot, basis = data_date_of(meta, stamped.date() if stamped else None)
+        columns = SCRAPED_ENTRY.match(_keys(data["models"]))
         rows: list[dict[str, Any]] = []
         for index, model in enumerate(data["models"], start=1):
             if not isinstance(model, dict) or not _text(model.get("name")):
@@ -277,7 +324,10 @@ class PreviousSystemSource(Source):
                 rows.append({**common, "score_name": str(score_name), "score_value": float(value)})
         if not rows:
             raise IngestError("scraped file has no scores")
-        return Parsed({"previous_system_scores": build_records(PreviousSystemScore, rows)})
+        scores = build_records(PreviousSystemScore, rows)
+        return Parsed({"previous_system_scores": scores}, data_date=snapshot, data_date_basis=basis).note_missing(
+            columns
+        )
 
     # -- output CSVs -------------------------------------------------------------------------
     @staticmethod
@@ -307,13 +357,15 @@ class PreviousSystemSource(Source):
             rows.append(row)
         # The file is as of its newest update (it carries no date of its own).
         stamps = [r["last_updated"] for r in rows if r["last_updated"]]
-        snapshot = max(stamps).date() if stamps else meta.capture_date
+        snapshot, basis = data_date_of(meta, max(stamps).date() if stamps else None)
         for row in rows:
             row["snapshot_date"] = snapshot
-        return Parsed({"previous_system_estimates": build_records(PreviousSystemEstimate, rows)})
+        estimates = build_records(PreviousSystemEstimate, rows)
+        return Parsed({"previous_system_estimates": estimates}, data_date=snapshot, data_date_basis=basis)
 
     @staticmethod
     def _parse_published(body: list[dict[str, str]], meta: CaptureMeta) -> Parsed:
+        snapshot, basis = data_date_of(meta)
         rows: list[dict[str, Any]] = []
         for line, r in enumerate(body, start=2):
             name = (r.get("Model") or "").strip()
@@ -325,7 +377,7 @@ class PreviousSystemSource(Source):
                 "row_number": line - 1,
                 "model_name": name,
                 "release_date": _date(r.get("Publication date"), f"{where}: Publication date"),
-                "snapshot_date": meta.capture_date,
+                "snapshot_date": snapshot,
             }
             for field, column in PUBLISHED_TEXT.items():
                 row[field] = _text(r.get(column))
@@ -333,4 +385,5 @@ class PreviousSystemSource(Source):
                 row[field] = _number(r.get(column), f"{where}: {column}")
             row["developer"] = _developer(r.get("Organization"))
             rows.append(row)
-        return Parsed({"previous_system_estimates": build_records(PreviousSystemEstimate, rows)})
+        estimates = build_records(PreviousSystemEstimate, rows)
+        return Parsed({"previous_system_estimates": estimates}, data_date=snapshot, data_date_basis=basis)

@@ -87,7 +87,11 @@ def test_columns_are_found_by_name_and_a_creator_column_is_kept():
             ("Cloudy,Alpha Pro", "AlphaLab,Alpha Pro"),
             "line 3: model 'Alpha Pro \\(high\\)' from 'AlphaLab' appears twice",
         ),
-        (("Artificial Analysis Intelligence Index", "Index"), "missing column.*intelligence_index"),
+        (
+            ("Artificial Analysis Intelligence Index", "Index"),
+            "^missing required column 'Artificial Analysis Intelligence Index': not an Artificial Analysis leaderboard "
+            "export; columns found: API Provider, Model, Context Window, Function Calling, JSON Mode, License, ",
+        ),
         ((",ModelProviders\nCloudy", ",ModelProviders,extra\nCloudy"), "line 2 has 40 fields, header has 39"),
     ],
 )

@@ -555,7 +555,8 @@ ERRORS: dict[str, dict[str, str]] = {
     "lmarena-catalog": {
         "truncated": BAD_JSON,
         "wrong_kind": r"^HTML without window.gradio_config: not an LMArena leaderboard page$",
-        "renamed_column": r"^category 'text' model 'Alpha-70B': no 'rating'$",
+        "renamed_column": r"^missing required column 'rating': not an LMArena leaderboard JSON; columns found: elo, "
+        r"rating_q025$",
         "not_a_number": r"^row 3 \('Gamma-405B'\): field score: Input should be a valid number",
         "duplicate_different": r"^model '.+' appears twice with different values$",
     },
@@ -607,21 +608,24 @@ ERRORS: dict[str, dict[str, str]] = {
     "open-llm-leaderboard": {
         "truncated": r"^line 4: row ends early \(truncated\?\)$",
         "wrong_kind": r"^expected the Open LLM Leaderboard CSV dump, got HTML or JSON$",
-        "renamed_column": r"^missing column\(s\) #Params \(B\): not an Open LLM Leaderboard dump$",
+        "renamed_column": r"^missing required column '#Params \(B\)': not an Open LLM Leaderboard dump; columns found: "
+        r"eval_name, fullname, Precision, Size, ",
         "duplicate_same": r"^line 5: eval_name 'lab_Alpha-70B_bf16' appears twice$",
         "duplicate_different": r"^line 5: eval_name 'lab_Alpha-70B_bf16' appears twice$",
     },
     "artificial-analysis": {
         "truncated": CUT_CSV,
         "wrong_kind": r"^expected an Artificial Analysis CSV export, got HTML or JSON$",
-        "renamed_column": r"^missing column\(s\) for provider: not an Artificial Analysis leaderboard export$",
+        "renamed_column": r"^missing required column 'API Provider': not an Artificial Analysis leaderboard export; "
+        r"columns found: Host, Model, ",
         "duplicate_same": r"^line 5: model 'Alpha-70B' from 'Lab A' appears twice$",
         "duplicate_different": r"^line 5: model 'Alpha-70B' from 'Lab A' appears twice$",
     },
     "lifearchitect": {
         "truncated": CUT_CSV,
         "wrong_kind": r"^expected the LifeArchitect models table as CSV, got HTML or JSON$",
-        "renamed_column": r"^missing column\(s\) parameters: not the LifeArchitect models table$",
+        "renamed_column": r"^missing required column 'Parameters': not the LifeArchitect models table; columns found: "
+        r"Model, Lab, Size \(B\), ",
     },
     "announcements-rss": {
         "truncated": r"^malformed XML at line 1 column \d+: unclosed token \(truncated\?\)$",
@@ -634,13 +638,15 @@ ERRORS: dict[str, dict[str, str]] = {
     "announcements-hub": {
         "truncated": r"^invalid JSON \(Unterminated string .*\) \(truncated\?\)$",
         "wrong_kind": r"^an HTML page, not a feed \(the feed URL may have moved\)$",
-        "renamed_column": r"^model 1: no 'id' of the form org/name$",
+        "renamed_column": r"^missing required column 'id' \(or 'modelId'\): not the Hub's model list; columns found: ",
         "not_utf8": r"^invalid JSON \('utf-8' codec can't decode byte 0xe9 .*\) \(truncated\?\)$",
     },
     "manual-csv": {
         "truncated": CUT_CSV,
-        "wrong_kind": r"^map artificial_analysis: column 'Model' not in the table \(columns: \{\"error\"",
-        "renamed_column": r"^map artificial_analysis: column 'Artificial Analysis Intelligence Index' not in the table",
+        "wrong_kind": r"^missing required columns 'Model', 'API Provider', 'Context Window' and 8 more: not the table "
+        r"the artificial_analysis map reads; columns found: \{\"error\"",
+        "renamed_column": r"^missing required column 'Artificial Analysis Intelligence Index': not the table the "
+        r"artificial_analysis map reads",
         "not_a_number": r"^row 3 \('Gamma-405B'\) column 'Artificial Analysis Intelligence Index': 'twelve' is not a",
     },
 }
@@ -826,7 +832,9 @@ def test_ingest_stores_the_bytes_and_loads_all_or_nothing(ingestor: Ingestor, fm
         assert rows_from(ingestor, fmt.source, sha) == 0
         assert any(p.parent.name == "failed" for p in kept)  # quarantined, out of the replay set
     else:
-        assert result.status in {"ok", "unchanged"}, result.line
+        # degraded: loaded in full without some column these small captures leave out (the parsers' tests
+        # check which); loaded all the same, and all of it
+        assert result.status in {"ok", "degraded", "unchanged"}, result.line
         assert rows_from(ingestor, fmt.source, sha) == result.rows or result.status == "unchanged"
 
 

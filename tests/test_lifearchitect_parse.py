@@ -76,7 +76,11 @@ def test_a_non_number_where_a_number_belongs_is_an_error_naming_line_model_and_c
 def test_foreign_truncated_or_empty_tables_are_refused():
     with pytest.raises(IngestError, match="no header row starting with 'Model'"):
         parse(b"name,params\nx,1\n")
-    with pytest.raises(IngestError, match=r"missing column\(s\) training_tokens"):
+    with pytest.raises(
+        IngestError,
+        match=r"^missing required column 'Tokens': not the LifeArchitect models table; columns found: Model, Lab, "
+        r"Parameters \(B\)$",
+    ):
         parse(b"Model,Lab,Parameters (B)\nx,y,1\n")
     text = FIXTURE.read_text()
     cut = text[: text.index("Gamma-Next") + 20]

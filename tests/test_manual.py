@@ -149,8 +149,22 @@ def test_a_csv_table_and_a_map_with_billions_and_a_header_match(tmp_path: Path):
     assert {r.capture_format for r in rows} == {"csv"}
     with pytest.raises(IngestError, match="CSV line 3 has 4 fields, header has 5"):
         parse(table.replace(",70.02,671B", ",70.02").encode(), filename="superclue__t.csv", source=ManualSource(maps))
-    with pytest.raises(IngestError, match="column '参数量' not in the table"):
+    with pytest.raises(
+        IngestError,
+        match="^missing required column '参数量': not the table the superclue map reads; "
+        "columns found: 排名, 模型, 机构, 总分, 规模$",
+    ):
         parse(table.replace("参数量", "规模").encode(), filename="superclue__t.csv", source=ManualSource(maps))
+    # A field the map marks `required: false` is loaded when present; without it the page loads degraded.
+    relaxed = tmp_path / "relaxed"  # (maps are cached by path)
+    relaxed.mkdir()
+    text = (maps / "superclue.yml").read_text().replace("unit: billions}", "unit: billions, required: false}")
+    (relaxed / "superclue.yml").write_text(text)
+    source = ManualSource(relaxed)
+    missing = table.replace("参数量", "规模").encode()
+    parsed = source.parse(missing, CaptureMeta("superclue/t.csv", datetime(2025, 9, 1), "superclue__t_2025-09-01.csv"))
+    assert parsed.missing == ["参数量"] and parsed.row_count == 2
+    assert (parsed.data_date, parsed.data_date_basis) == (date(2025, 9, 1), "file name")
 
 
 @pytest.mark.parametrize(

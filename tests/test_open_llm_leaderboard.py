@@ -83,7 +83,10 @@ def test_sentinels_become_unknowns():
         ((",2024-08-05,", ",Aug 5,"), "Submission Date 'Aug 5' is not a date"),
         ((",True,False,False,True,", ",yes,False,False,True,"), "Available on the hub 'yes' is not True or False"),
         (("ghost_Unknown-Model_float16", "alpha-lab_Alpha-7B-Chat_bfloat16"), "line 4: eval_name .* appears twice"),
-        ((",eval_name,", ",evaluation,"), "missing column.*eval_name: not an Open LLM Leaderboard dump"),
+        (
+            (",eval_name,", ",evaluation,"),
+            "^missing required column .eval_name.: not an Open LLM Leaderboard dump; columns found: evaluation, ",
+        ),
     ],
 )
 def test_problems_are_named(edit: tuple[str, str], message: str):

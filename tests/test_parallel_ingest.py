@@ -14,12 +14,13 @@ from ingest import runner
 from ingest.runner import Ingestor
 from kernel.paths import Paths
 
-HEADER = "rank,model,arena_score,95_pct_ci,votes,organization,license\n"
+HEADER = "rank,rank_stylectrl,model,arena_score,95_pct_ci,votes,organization,license,knowledge_cutoff,url\n"
 
 
 def _snapshot(folder: Path, day: str, shift: int) -> Path:
     rows = [
-        f"{i},Model-{i}-{7 * i}B,{1000 + 3 * i + shift},+4/-4,{100 + i},Lab {i % 5},Proprietary" for i in range(1, 41)
+        f"{i},{i},Model-{i}-{7 * i}B,{1000 + 3 * i + shift},+4/-4,{100 + i},Lab {i % 5},Proprietary,,"
+        for i in range(1, 41)
     ]
     path = folder / f"lmarena_text_{day}.csv"
     path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")

@@ -124,5 +124,23 @@ def default_captures_dir() -> Path | None:
     return shared if shared.is_dir() else None
 
 
+def shown_path(path: Path, cwd: Path | None = None) -> str:
+    """A path as a user would type it here, for messages and reports (never this machine's layout).
+
+    Relative to the current directory when the path is below it (`captures/lmarena`), or when it is the
+    default shared data folder beside the project and the current directory is in the project
+    (`../shared/data` from the project root, as the README writes it); otherwise as it is, since the
+    user named it so (`--captures /mnt/archive`).
+    """
+    cwd = (cwd or Path.cwd()).resolve()
+    path = Path(path)
+    resolved = path.resolve()
+    if resolved.is_relative_to(cwd):
+        return str(resolved.relative_to(cwd)) or "."
+    if resolved == (PROJECT_ROOT.parent / "shared" / "data").resolve() and cwd.is_relative_to(PROJECT_ROOT):
+        return os.path.relpath(resolved, cwd)
+    return str(path)
+
+
 # Curated seeds are "the seeds" for modules that read a lookup (e.g. lab feeds).
 seeds_dir = curated_seeds_dir

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from flop_tracker.cli import build_parser, main
+from kernel.paths import PROJECT_ROOT, shown_path
 from tests.conftest import FIXTURES
 
 
@@ -27,7 +28,10 @@ def test_aliases_reach_the_same_commands():
 
 
 @pytest.mark.dbt
-def test_run_offline_from_saved_captures_builds(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_run_offline_from_saved_captures_builds(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)  # the user is in the folder that holds their captures
     captures = tmp_path / "captures"
     (captures / "lmarena").mkdir(parents=True)
     (captures / "epoch").mkdir()
@@ -38,12 +42,24 @@ def test_run_offline_from_saved_captures_builds(data_dir: Path, tmp_path: Path, 
     out = capsys.readouterr().out
     assert code == 0, out
     assert "build ok" in out
+    assert "Saved captures read from captures\n" in out  # as the user typed it, not this machine's path
+    assert str(tmp_path) not in out
     con = duckdb.connect(str(data_dir / "tracker.duckdb"), read_only=True)
     try:
         assert con.execute("select count(*) from staging.stg_lmarena__scores").fetchone()[0] == 6
         assert con.execute("select count(*) from staging.stg_epoch__models").fetchone()[0] == 3
     finally:
         con.close()
+
+
+def test_paths_are_shown_as_a_user_types_them(tmp_path: Path):
+    shared = PROJECT_ROOT.parent / "shared" / "data"
+    assert shown_path(shared, cwd=PROJECT_ROOT) == "../shared/data"  # the default, as the README writes it
+    assert shown_path(shared, cwd=PROJECT_ROOT / "docs") == "../../shared/data"
+    assert shown_path(tmp_path / "captures" / "lmarena", cwd=tmp_path) == "captures/lmarena"
+    assert shown_path(tmp_path, cwd=tmp_path) == "."
+    elsewhere = tmp_path / "archive"
+    assert shown_path(elsewhere, cwd=PROJECT_ROOT) == str(elsewhere)  # named by the user: shown as named
 
 
 @pytest.mark.dbt

@@ -15,7 +15,7 @@ from flop_tracker.commands.common import paths_from
 from flop_tracker.console import console, fail
 from ingest import registry
 from ingest.settings import SettingsError
-from kernel.paths import default_captures_dir
+from kernel.paths import default_captures_dir, shown_path
 
 
 def _sources_help() -> str:
@@ -141,7 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             markup=False,
         )
     if captures:
-        console.print(f"Saved captures read from {captures}", markup=False)
+        console.print(f"Saved captures read from {shown_path(captures)}", markup=False)
     return _report_build(pipeline.build(paths))
 
 

@@ -46,6 +46,16 @@ class Reply:
     wire_body: bytes | None = None  # bytes already encoded as `encoding` says (a recorded body), sent as they are
 
 
+class Sleeps(list):
+    """A stand-in for `time.sleep` given to HttpClient: records each wait instead of waiting.
+
+    Tests then check every pause the client would have taken (Retry-After, backoff, per-host spacing).
+    """
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
 def compress(body: bytes, encoding: str | None) -> bytes:
     if encoding == "gzip":
         return gzip.compress(body, mtime=0)

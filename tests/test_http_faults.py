@@ -23,7 +23,7 @@ from ingest.lmarena import LMArenaSource
 from ingest.runner import Ingestor
 from kernel.database import connect
 from kernel.paths import DB_ENV, Paths
-from tests.local_http import Reply, local_server
+from tests.local_http import Reply, Sleeps, local_server
 
 LMARENA_JSON = "lmarena/arena_catalog_leaderboard-text_2025-12-11.json"  # 7461 model-category scores
 EPOCH_CSV = "epoch/large_scale_ai_models_2025-05-20.csv"  # 311 models
@@ -35,13 +35,6 @@ PATH = "/data/leaderboard-text.json"
 @pytest.fixture
 def capture(shared_data: Path) -> bytes:
     return (shared_data / LMARENA_JSON).read_bytes()
-
-
-class Sleeps(list):
-    """A stand-in for time.sleep that records how long the client would have waited."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 def client(sleeps: Sleeps, **kw) -> HttpClient:

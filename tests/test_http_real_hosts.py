@@ -17,15 +17,10 @@ import pytest
 from ingest.base import IngestError
 from ingest.http import HttpClient, user_agent
 from kernel import __version__
-from tests.local_http import Reply, local_server
+from tests.local_http import Reply, Sleeps, local_server
 
 LMARENA_JSON = "lmarena/arena_catalog_leaderboard-text_2025-12-11.json"
 PATH = "/lmarena/arena-catalog/main/data/leaderboard-text.json"
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 def client(sleeps: Sleeps, **kw) -> HttpClient:

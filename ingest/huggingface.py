@@ -37,9 +37,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -61,7 +62,7 @@ from ingest.base import (
     required,
 )
 from ingest.http import HttpClient
-from ingest.runner import Ingestor, RunResult
+from ingest.runner import Ingestor, RunResult, fetch_conditionally
 
 HUB_BASE_URL = "https://huggingface.co"
 HUB_BASE_URL_ENV = "FLOP_TRACKER_HF_BASE_URL"
@@ -128,41 +129,66 @@ def model_api_url(repo_id: str, base_url: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class FetchedModel:
-    """The API document of one repository, or why it could not be had."""
+    """The API document of one repository, or why it could not be had.
+
+    `not_modified`: the Hub answered 304 to the validators of the stored capture, whose bytes are `content`.
+    """
 
     repo_id: str
     url: str
     content: bytes | None = None
     error: str | None = None
+    not_modified: bool = False
 
 
-def fetch_models(repo_ids: Iterable[str], client: HttpClient, base_url: str | None = None) -> list[FetchedModel]:
-    """GET the API document of each repository; one failure never stops the others."""
-    out = []
+def _api_urls(repo_ids: Iterable[str], base_url: str | None) -> Iterator[tuple[str, str, str | None]]:
+    """(repo_id, API URL, None) per distinct repository, or (repo_id, "", why) for an id that is none."""
     for repo_id in dict.fromkeys(r.strip() for r in repo_ids):
         try:
-            url = model_api_url(repo_id, base_url)
+            yield repo_id, model_api_url(repo_id, base_url), None
         except IngestError as exc:
-            out.append(FetchedModel(repo_id, "", error=str(exc)))
+            yield repo_id, "", str(exc)
+
+
+def fetch_models(
+    repo_ids: Iterable[str], client: HttpClient, base_url: str | None = None, raw_dir: Path | None = None
+) -> list[FetchedModel]:
+    """GET the API document of each repository; one failure never stops the others.
+
+    Asked as `ingest_models` asks (`fetch_conditionally`): with the validators of the capture stored
+    under `raw_dir` for that URL, so a 304 hands back the stored document marked `not_modified`.
+    """
+    out = []
+    for repo_id, url, error in _api_urls(repo_ids, base_url):
+        if error:
+            out.append(FetchedModel(repo_id, url, error=error))
             continue
         try:
-            out.append(FetchedModel(repo_id, url, content=client.get(url)))
+            fetched, previous = fetch_conditionally(client, raw_dir, HuggingFaceSource.name, url)
         except IngestError as exc:
             out.append(FetchedModel(repo_id, url, error=str(exc)))
+            continue
+        if not fetched.not_modified:
+            out.append(FetchedModel(repo_id, url, content=fetched.body))
+        elif previous is not None:
+            out.append(FetchedModel(repo_id, url, content=previous.read(), not_modified=True))
+        else:
+            out.append(FetchedModel(repo_id, url, error=f"{url}: HTTP 304 to a request that was not conditional"))
     return out
 
 
 def ingest_models(
     ingestor: Ingestor, repo_ids: Iterable[str], client: HttpClient, base_url: str | None = None
 ) -> list[RunResult]:
-    """Fetch, store and load the API document of each repository; each is its own capture and run."""
+    """Fetch, store and load the API document of each repository; each is its own capture and run.
+
+    Each URL is asked for conditionally (`Ingestor.ingest_url`): a 304 is an `unchanged` run, nothing stored.
+    """
     source = HuggingFaceSource()
     results = []
-    for repo_id in dict.fromkeys(r.strip() for r in repo_ids):
-        try:
-            url = model_api_url(repo_id, base_url)
-        except IngestError as exc:  # nothing was fetched, so there is no run to record
-            results.append(RunResult(source.name, repo_id, "failed", 0, str(exc)))
+    for repo_id, url, error in _api_urls(repo_ids, base_url):
+        if error:  # nothing was fetched, so there is no run to record
+            results.append(RunResult(source.name, repo_id, "failed", 0, error))
             continue
         results.append(ingestor.ingest_url(source, url, client))
     return results

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ingest import captures as capture_store
 from ingest.base import CaptureMeta, IngestError, Source, date_from_filename
-from ingest.http import HttpClient
+from ingest.http import Fetched, HttpClient
 from ingest.loader import already_loaded, ensure_tables, load, record_failure, record_unchanged, to_arrow
 from kernel.database import connect
 from kernel.paths import Paths
@@ -286,11 +286,8 @@ class Ingestor:
         the content type and the validators the next conditional request sends.
         """
         started = _now()
-        previous = capture_store.newest_for_origin(self.paths.raw_dir, source.name, url)
-        etag = previous.meta.etag if previous else ""
-        modified = previous.meta.last_modified_header if previous else ""
         try:
-            fetched = client.fetch(url, etag=etag, last_modified=modified)
+            fetched, previous = fetch_conditionally(client, self.paths.raw_dir, source.name, url)
         except IngestError as exc:
             return self._fail(source, url, str(exc), started, status="unreachable")
         if fetched.not_modified and previous is not None:
@@ -329,6 +326,21 @@ class Ingestor:
     def replay_all(self, source: Source) -> list[RunResult]:
         """Every stored capture, oldest first: rebuilds the raw tables from `data/raw/`."""
         return [self.ingest_stored(source, s) for s in capture_store.list_stored(self.paths.raw_dir, source.name)]
+
+
+def fetch_conditionally(
+    client: HttpClient, raw_dir: Path | None, source_name: str, url: str
+) -> tuple[Fetched, capture_store.StoredCapture | None]:
+    """GET `url`, sending the validators (ETag, Last-Modified) of the newest capture stored from it.
+
+    Returns what came back and that stored capture (None when there is none, or no `raw_dir`): a 304
+    (`fetched.not_modified`) means the stored capture is still current. Every live way in goes
+    through here, so each asks a host the same way. Raises IngestError as `HttpClient.fetch` does.
+    """
+    previous = capture_store.newest_for_origin(raw_dir, source_name, url) if raw_dir is not None else None
+    etag = previous.meta.etag if previous else ""
+    modified = previous.meta.last_modified_header if previous else ""
+    return client.fetch(url, etag=etag, last_modified=modified), previous
 
 
 def _name_in(url: str) -> str:

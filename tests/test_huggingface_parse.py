@@ -26,6 +26,7 @@ from ingest.huggingface import (
 from ingest.runner import Ingestor
 from kernel.paths import Paths
 from tests.conftest import FIXTURES
+from tests.local_http import Reply, local_server
 
 SRC = HuggingFaceSource()
 HF = FIXTURES / "huggingface"
@@ -280,3 +281,26 @@ def test_ingest_models_stores_and_loads_each_document(
         assert [r.status for r in again] == ["unchanged"]
     stored = sorted(p.name for p in (paths.raw_dir / "huggingface").iterdir() if not p.name.endswith(".meta.json"))
     assert len(stored) == 2 and all(Path(name).name.endswith(("Gamma-8x7B-Instruct", "Zeta-8B")) for name in stored)
+
+
+def test_fetch_and_ingest_ask_the_hub_conditionally_the_same_way(paths: Paths):
+    """Both ways in send the validators of the stored capture; a 304 stores nothing and loads nothing."""
+    body = (HF / "api_zeta_dense.json").read_bytes()
+    etag = 'W/"2f1-zeta"'
+    with local_server() as server:
+        server.route("/api/models/zeta/Zeta-8B", Reply(body=body, etag=etag))
+        base = server.url("")
+        with Ingestor(paths, [SRC]) as ing:
+            [first] = ingest_models(ing, ["zeta/Zeta-8B"], client(), base)
+            stored = sorted((paths.raw_dir / "huggingface").iterdir())
+            [again] = ingest_models(ing, ["zeta/Zeta-8B"], client(), base)
+            [fetched] = fetch_models(["zeta/Zeta-8B"], client(), base, raw_dir=paths.raw_dir)
+            runs = ing.con.execute("select status from raw.ingest_runs order by run_id").fetchall()
+            rows = ing.con.execute("select count(*) from raw.huggingface_models").fetchone()[0]
+        sent = server.requests["/api/models/zeta/Zeta-8B"]
+    assert [h.get("if-none-match") for h in sent] == [None, etag, etag]
+    assert (first.status, again.status) == ("ok", "unchanged")
+    assert again.message == "not modified since the last fetch (HTTP 304)"
+    assert (fetched.not_modified, fetched.content, fetched.error) == (True, body, None)  # the stored copy
+    assert sorted((paths.raw_dir / "huggingface").iterdir()) == stored  # nothing new stored
+    assert runs == [("ok",), ("unchanged",)] and rows == 1

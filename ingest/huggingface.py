@@ -30,6 +30,15 @@ Where a size is missing (the API document's `config` is a trimmed copy of config
 usually lacks hidden_size), or the weights are packed by a quantisation method that makes
 the safetensors count differ from the parameter count (AWQ, GPTQ, bitsandbytes, mxfp4...),
 active stays null: nothing is guessed.
+
+Because the API trims the config, each tracked repository's own `config.json` and model card (`README.md`) are
+fetched too (`fetch_repo_files`, `ingest_repo_files`), with `huggingface_hub` rather than our HTTP client: it builds
+the Hub's resolve URLs, follows the Hub's relative redirects, reads the commit the file was served at, retries
+the Hub's 429/5xx, sends `HF_TOKEN` where one is set (so gated repositories a user has accepted can be read) and
+tells a gated repository, a missing one and a missing file apart. Each file is a capture of its own, its origin the
+resolve URL at the commit served, parsed by `config_row` (parameters counted in `ingest.hub_params`) and
+`card_rows` (statements read in `ingest.hub_cards`) into raw.huggingface_configs, raw.huggingface_cards and
+raw.huggingface_card_statements.
 """
 
 from __future__ import annotations
@@ -37,13 +46,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+import yaml
+
+from ingest import captures as capture_store
 from ingest.base import (
     CaptureMeta,
     Contract,
@@ -62,10 +76,19 @@ from ingest.base import (
     required,
 )
 from ingest.http import HttpClient
-from ingest.runner import Ingestor, RunResult, fetch_conditionally
+from ingest.hub_cards import statements as card_statements
+from ingest.hub_params import ConfigCountError, count_parameters
+from ingest.loader import load, record_failure
+from ingest.runner import Ingestor, RunResult, fetch_conditionally, parse_capture
+from kernel import __version__
+from kernel.text import clean_terminal
 
 HUB_BASE_URL = "https://huggingface.co"
 HUB_BASE_URL_ENV = "FLOP_TRACKER_HF_BASE_URL"
+HUB_FILES = ("config.json", "README.md")
+# A file served by the Hub at a revision: {base}/{owner}/{name}/resolve/{revision}/{file}
+_HUB_FILE_URL = re.compile(r"/(?P<repo>[^/]+/[^/]+)/resolve/(?P<revision>[^/]+)/(?P<file>config\.json|README\.md)$")
+MAX_CONFIG_JSON = 200_000
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 EXPERT_COUNT_KEYS = ("num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts")
@@ -111,6 +134,68 @@ class HuggingFaceModel(Record):
     release_date: OptionalPastDate = None
     revision_sha: str | None = None
     capture_format: str
+
+
+class HuggingFaceConfig(Record):
+    """A repository's config.json, with the parameters counted from it (ingest.hub_params)."""
+
+    repo_id: Name
+    revision: str | None = None
+    model_type: str | None = None
+    architecture: str | None = None
+    is_moe: bool | None = None
+    total_parameters: ParameterCount = None
+    active_parameters: ParameterCount = None
+    active_parameters_with_embedding: ParameterCount = None
+    active_parameters_low: ParameterCount = None
+    active_parameters_high: ParameterCount = None
+    input_embedding_parameters: int | None = None
+    mtp_parameters: int | None = None
+    num_experts: int | None = None
+    num_experts_per_token: int | None = None
+    num_shared_experts: int | None = None
+    expert_intermediate_size: int | None = None
+    hidden_size: int | None = None
+    num_hidden_layers: int | None = None
+    num_moe_layers: int | None = None
+    vocab_size: int | None = None
+    attention: str | None = None
+    quantization_method: str | None = None
+    torch_dtype: str | None = None
+    count_method: str | None = None
+    conventions: str | None = None
+    count_error: str | None = None
+    config_json: str
+
+
+class HuggingFaceCard(Record):
+    """A repository's model card: its YAML metadata and how many statements were read from it."""
+
+    repo_id: Name
+    revision: str | None = None
+    license: str | None = None
+    base_models: str | None = None
+    pipeline_tag: str | None = None
+    tags: str | None = None
+    languages: str | None = None
+    title: str | None = None
+    text_chars: int
+    statements: int
+    metadata_error: str | None = None
+
+
+class HuggingFaceCardStatement(Record):
+    """One figure a card states (ingest.hub_cards), with the sentence it came from."""
+
+    repo_id: Name
+    revision: str | None = None
+    statement_index: int
+    kind: str
+    value: float
+    accelerator: str | None = None
+    qualifier: str | None = None
+    scope: str | None = None
+    sentence: str
 
 
 # -- fetching -----------------------------------------------------------------------------------
@@ -192,6 +277,176 @@ def ingest_models(
             continue
         results.append(ingestor.ingest_url(source, url, client))
     return results
+
+
+# -- config.json and the model card, through huggingface_hub ----------------------------------------
+def hub_endpoint(base_url: str | None = None) -> str:
+    """The Hub to ask for files: the argument, $FLOP_TRACKER_HF_BASE_URL, $HF_ENDPOINT, else huggingface.co."""
+    return (base_url or os.environ.get(HUB_BASE_URL_ENV) or os.environ.get("HF_ENDPOINT") or HUB_BASE_URL).rstrip("/")
+
+
+def hub_file_url(repo_id: str, filename: str, revision: str = "main", base_url: str | None = None) -> str:
+    """`{base}/{owner}/{name}/resolve/{revision}/{file}`, the address a capture of the file is known by."""
+    model_api_url(repo_id, base_url)  # refuses anything that is not owner/name
+    return f"{hub_endpoint(base_url)}/{quote(repo_id.strip(), safe='/')}/resolve/{quote(revision, safe='')}/{filename}"
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    """One file of one repository as the Hub served it, or why not.
+
+    status: ok | missing (no such file) | gated | not_found (no such repository, or private) | unreachable
+    """
+
+    repo_id: str
+    filename: str
+    url: str
+    status: str
+    content: bytes | None = None
+    revision: str | None = None
+    error: str = ""
+
+
+def _hub_error(exc: Exception, repo_id: str, filename: str, endpoint: str) -> tuple[str, str]:
+    """(status, one-line reason) for an exception huggingface_hub raised."""
+    from huggingface_hub import errors
+
+    response = getattr(exc, "response", None)
+    code = f" (HTTP {response.status_code})" if response is not None else ""
+    if isinstance(exc, errors.LocalEntryNotFoundError | errors.OfflineModeIsEnabled):
+        cause = exc.__cause__ or exc
+        text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        return "unreachable", f"{endpoint}: unreachable ({clean_terminal(text, 120)})"
+    if isinstance(exc, errors.GatedRepoError):
+        return "gated", f"{repo_id}: gated repository: {filename} needs its terms accepted and HF_TOKEN set{code}"
+    if isinstance(exc, errors.RepositoryNotFoundError):
+        return "not_found", f"{repo_id}: no such repository, or a private one{code}"
+    if isinstance(exc, errors.RevisionNotFoundError):
+        return "not_found", f"{repo_id}: no such revision{code}"
+    if isinstance(exc, errors.EntryNotFoundError):
+        return "missing", f"{repo_id}: no {filename} in the repository{code}"
+    if isinstance(exc, errors.HfHubHTTPError) and response is not None and response.status_code < 500:
+        return "missing", f"{repo_id}: {filename}: HTTP {response.status_code}"
+    cause = exc.__cause__ or exc
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    return "unreachable", f"{endpoint}: unreachable ({clean_terminal(text, 120)})"
+
+
+def _unreachable(endpoint: str, timeout: float = 5.0) -> str:
+    """Why the Hub cannot be reached at all ('' when a TCP connection opens).
+
+    huggingface_hub retries a refused or unresolvable connection with backoff (about 25 s a file); one quick
+    connection first makes an offline run say "unreachable" at once instead of after minutes.
+    """
+    parts = urlsplit(endpoint)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+            return ""
+    except OSError as exc:
+        return f"{endpoint}: unreachable ({clean_terminal(exc.strerror or type(exc).__name__, 120)})"
+
+
+def fetch_repo_files(
+    repo_ids: Iterable[str], filenames: Iterable[str] = HUB_FILES, base_url: str | None = None
+) -> list[FetchedFile]:
+    """Download each file of each repository at its newest revision; one failure never stops the others.
+
+    Files go to a temporary cache that is removed afterwards, so a Hub that cannot be reached is reported as
+    unreachable instead of huggingface_hub quietly answering from an old cached copy. Once the Hub is unreachable,
+    the remaining files are reported unreachable without trying them (one timeout, not hundreds).
+    """
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.utils import disable_progress_bars
+
+    disable_progress_bars()  # scraped progress bars would interleave with ours
+    endpoint = hub_endpoint(base_url)
+    files = list(filenames)
+    out: list[FetchedFile] = []
+    down = _unreachable(endpoint)
+    with tempfile.TemporaryDirectory(prefix="flop-tracker-hub-") as cache:
+        for repo_id in dict.fromkeys(r.strip() for r in repo_ids):
+            for filename in files:
+                try:
+                    url = hub_file_url(repo_id, filename, base_url=base_url)
+                except IngestError as exc:
+                    out.append(FetchedFile(repo_id, filename, "", "not_found", error=str(exc)))
+                    continue
+                if down:
+                    out.append(FetchedFile(repo_id, filename, url, "unreachable", error=down))
+                    continue
+                try:
+                    path = Path(
+                        hf_hub_download(
+                            repo_id,
+                            filename,
+                            cache_dir=cache,
+                            endpoint=endpoint,
+                            etag_timeout=15,
+                            user_agent=f"flop-tracker/{__version__}",
+                        )  # fmt: skip
+                    )
+                except Exception as exc:  # huggingface_hub's errors, and whatever its HTTP stack raises
+                    status, reason = _hub_error(exc, repo_id, filename, endpoint)
+                    out.append(FetchedFile(repo_id, filename, url, status, error=reason))
+                    down = reason if status == "unreachable" else ""
+                    continue
+                revision = path.parent.name  # .../snapshots/<commit>/<file>
+                at_commit = hub_file_url(repo_id, filename, revision, base_url)
+                out.append(FetchedFile(repo_id, filename, at_commit, "ok", path.read_bytes(), revision))
+    return out
+
+
+def ingest_repo_files(
+    ingestor: Ingestor, repo_ids: Iterable[str], base_url: str | None = None, filenames: Iterable[str] = HUB_FILES
+) -> list[RunResult]:
+    """Fetch each repository's config.json and card and store, parse and load each as its own capture and run.
+
+    A file the Hub does not serve is recorded as a failed run with its one-line reason (missing, gated, no such
+    repository); an unreachable Hub as one unreachable run. Two repositories can serve byte-identical files (a base
+    model and its instruct version often share a config): the capture is stored once, and each repository still
+    gets its rows and its run, under its own origin.
+    """
+    source = HuggingFaceSource()
+    results: list[RunResult] = []
+    reported_down = False
+    for fetched in fetch_repo_files(repo_ids, filenames, base_url):
+        label = f"{fetched.repo_id}/{fetched.filename}"
+        if fetched.status != "ok" or fetched.content is None:
+            if fetched.status == "unreachable":
+                if reported_down:
+                    continue
+                reported_down = True
+            status = "unreachable" if fetched.status == "unreachable" else "failed"
+            started = datetime.now(UTC).replace(tzinfo=None)
+            record_failure(ingestor.con, source.name, fetched.url or label, fetched.error, started, status=status)
+            results.append(RunResult(source.name, fetched.url or label, status, 0, fetched.error))
+            continue
+        results.append(_ingest_fetched(ingestor, source, fetched))
+    return results
+
+
+def _ingest_fetched(ingestor: Ingestor, source: HuggingFaceSource, fetched: FetchedFile) -> RunResult:
+    started = datetime.now(UTC).replace(tzinfo=None)
+    stem = fetched.repo_id.replace("/", "__") + "__" + fetched.filename
+    meta = CaptureMeta(origin=fetched.url, captured_at=started, filename=stem)
+    stored = capture_store.store(ingestor.paths.raw_dir, source.name, fetched.content or b"", meta)
+    if stored.meta.origin == fetched.url:
+        return ingestor.ingest_stored(source, stored, started)
+    # The same bytes were stored for another repository: parse them as this repository's file.
+    mine = capture_store.StoredCapture(stored.path, stored.sha256, meta)
+    seen = ingestor.con.execute(
+        "select count(*) from raw.ingest_runs where source = ? and sha256 = ? and origin = ? and status = 'ok'",
+        [source.name, stored.sha256, fetched.url],
+    ).fetchone()[0]
+    if seen:
+        return RunResult(source.name, stem, "unchanged")
+    parsed = parse_capture(source, mine)
+    if parsed.error or parsed.unexpected:
+        reason = f"{stem}: {parsed.error or 'unexpected ' + parsed.unexpected}"
+        record_failure(ingestor.con, source.name, fetched.url, reason, started, mine)
+        return RunResult(source.name, fetched.url, "failed", 0, reason)
+    return RunResult(source.name, stem, "ok", load(ingestor.con, source, mine, parsed.tables, started))
 
 
 # -- the active-parameter formula ---------------------------------------------------------------
@@ -397,15 +652,146 @@ def llmfit_row(entry: dict, index: int) -> dict[str, Any]:
     }
 
 
+def _hub_file(meta: CaptureMeta) -> re.Match[str] | None:
+    """The repository, revision and file of a capture fetched from the Hub, read from its origin URL."""
+    return _HUB_FILE_URL.search(meta.origin)
+
+
+def _str_list(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value:
+        return ", ".join(str(v) for v in value)
+    return None
+
+
+def config_row(text: str, repo_id: str, revision: str) -> dict[str, Any]:
+    """One config.json as a record dict: its identity, and the parameters counted from it (or why not)."""
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"config.json of {repo_id}: invalid JSON at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(config, dict):
+        raise IngestError(f"config.json of {repo_id} is not a JSON object")
+    architectures = config.get("architectures")
+    quant = config.get("quantization_config")
+    row: dict[str, Any] = {
+        "repo_id": repo_id,
+        "revision": revision,
+        "model_type": config.get("model_type") if isinstance(config.get("model_type"), str) else None,
+        "architecture": str(architectures[0]) if isinstance(architectures, list) and architectures else None,
+        "quantization_method": str(quant.get("quant_method")).lower() if isinstance(quant, dict) and quant else None,
+        "torch_dtype": config.get("torch_dtype") if isinstance(config.get("torch_dtype"), str) else None,
+        "config_json": json.dumps(config, sort_keys=True)[:MAX_CONFIG_JSON],
+    }
+    flat = flatten_config(config)
+    experts = _first_int(flat, EXPERT_COUNT_KEYS)
+    try:
+        counted = count_parameters(config)
+    except ConfigCountError as exc:
+        row.update(
+            is_moe=True if experts and experts > 1 else None,
+            num_experts=experts,
+            hidden_size=_int(flat.get("hidden_size")),
+            num_hidden_layers=_int(flat.get("num_hidden_layers")),
+            vocab_size=_int(flat.get("vocab_size")),
+            count_error=str(exc),
+        )
+        return row
+    row.update(
+        is_moe=counted.is_moe,
+        total_parameters=counted.total_parameters,
+        active_parameters=counted.active_parameters,
+        active_parameters_with_embedding=counted.active_with_embedding,
+        active_parameters_low=counted.active_parameters_low,
+        active_parameters_high=counted.active_parameters_high,
+        input_embedding_parameters=counted.input_embedding_parameters,
+        mtp_parameters=counted.mtp_parameters,
+        num_experts=counted.num_experts,
+        num_experts_per_token=counted.num_experts_per_token,
+        num_shared_experts=counted.num_shared_experts,
+        expert_intermediate_size=counted.expert_intermediate_size,
+        hidden_size=_int(flat.get("hidden_size")) or _int(flat.get("d_model")),
+        num_hidden_layers=counted.num_layers,
+        num_moe_layers=counted.num_moe_layers if counted.is_moe else None,
+        vocab_size=_int(flat.get("vocab_size")),
+        attention=counted.attention,
+        count_method="config_count",
+        conventions="; ".join(counted.conventions) or None,
+    )
+    return row
+
+
+def card_rows(text: str, repo_id: str, revision: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A model card (README.md) as its metadata row and one row per statement read from it."""
+    metadata: dict = {}
+    metadata_error = None
+    header = re.match(r"\A---\r?\n(.*?)\r?\n---\r?\n", text, re.S)
+    if header:
+        try:
+            loaded = yaml.safe_load(header.group(1))
+            metadata = loaded if isinstance(loaded, dict) else {}
+        except yaml.YAMLError as exc:
+            metadata_error = clean_terminal(str(exc), 160)
+    title = re.search(r"^#\s+(.+)$", text[header.end() if header else 0 :], re.M)
+    found = card_statements(text)
+    statements = [
+        {
+            "repo_id": repo_id,
+            "revision": revision,
+            "statement_index": i,
+            "kind": st.kind,
+            "value": st.value,
+            "accelerator": st.accelerator,
+            "qualifier": st.qualifier,
+            "scope": st.scope,
+            "sentence": st.sentence,
+        }
+        for i, st in enumerate(found, start=1)
+    ]
+    card = {
+        "repo_id": repo_id,
+        "revision": revision,
+        "license": _str_list(metadata.get("license")),
+        "base_models": _str_list(metadata.get("base_model")),
+        "pipeline_tag": _str_list(metadata.get("pipeline_tag")),
+        "tags": _str_list(metadata.get("tags")),
+        "languages": _str_list(metadata.get("language")),
+        "title": clean_terminal(title.group(1), 200).strip() if title else None,
+        "text_chars": len(text),
+        "statements": len(statements),
+        "metadata_error": metadata_error,
+    }
+    return card, statements
+
+
 class HuggingFaceSource(Source):
     name: ClassVar[str] = "huggingface"
     description: ClassVar[str] = "Hugging Face Hub: exact safetensors parameter counts, architecture, MoE experts"
     live_urls: ClassVar[tuple[str, ...]] = ()  # per-repository: see fetch_models / ingest_models
-    tables: ClassVar[dict[str, type[Record]]] = {"huggingface_models": HuggingFaceModel}
+    tables: ClassVar[dict[str, type[Record]]] = {
+        "huggingface_models": HuggingFaceModel,
+        "huggingface_configs": HuggingFaceConfig,
+        "huggingface_cards": HuggingFaceCard,
+        "huggingface_card_statements": HuggingFaceCardStatement,
+    }
     capture_globs: ClassVar[tuple[str, ...]] = ("huggingface/*.json",)
 
     def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
         text = decode_text(content)
+        hub_file = _hub_file(meta)
+        if hub_file:
+            repo_id, revision = hub_file["repo"], hub_file["revision"]
+            if hub_file["file"] == "config.json":
+                row = config_row(text, repo_id, revision)
+                return Parsed({"huggingface_configs": build_records(HuggingFaceConfig, [row])})
+            card, found = card_rows(text, repo_id, revision)
+            return Parsed(
+                {
+                    "huggingface_cards": build_records(HuggingFaceCard, [card]),
+                    "huggingface_card_statements": build_records(HuggingFaceCardStatement, found),
+                }
+            )
         if not text.lstrip().startswith(("{", "[")):
             raise IngestError("expected a Hugging Face API document or model list (JSON), got something else")
         try:

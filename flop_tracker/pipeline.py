@@ -13,9 +13,11 @@ from flop_tracker import build_state
 from flop_tracker.console import console
 from flop_tracker.dataset_files import write_dataset_files
 from flop_tracker.dbt_runner import DbtOutcome, run_dbt
+from flop_tracker.hub_repos import tracked_hub_repos
 from ingest import registry
 from ingest.base import Source
 from ingest.http import HttpClient
+from ingest.huggingface import HuggingFaceSource, ingest_repo_files
 from ingest.loader import LOADED, ensure_tables
 from ingest.runner import Ingestor, RunResult, saved_captures
 from ingest.settings import Settings, client_for, load_settings
@@ -124,7 +126,8 @@ def ingest(
     """Ingest each source in turn; a source's failure is recorded and the next one goes on.
 
     live: fetch the source's live addresses (`urls` per source name, else the settings file's, else
-    the source's own). offline: replay the newest stored capture per origin.
+    the source's own; for the Hub, also the config.json and card of each repository of a model the last
+    build tracked). offline: replay the newest stored capture per origin.
     captures_dir: also load every saved capture of the source found there.
     """
     summary = IngestSummary()
@@ -152,6 +155,8 @@ def ingest(
                 for url in addresses:
                     results.append(ingestor.ingest_url(source, url, client))
                     progress.advance(task)
+                if source.name == HuggingFaceSource.name:  # config.json and card of each tracked repository
+                    results.extend(ingest_repo_files(ingestor, tracked_hub_repos(ingestor.con)))
             if offline or (live and any(r.status == "unreachable" for r in results)):
                 results.extend(ingestor.ingest_offline(source))
                 progress.advance(task)

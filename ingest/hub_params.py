@@ -14,7 +14,8 @@ What is counted, per decoder layer (SwiGLU feed-forward blocks: gate, up and dow
   router, E routed experts of width moe_intermediate_size / expert_ffn_hidden_size (else intermediate_size, as in
   Mixtral and gpt-oss), shared experts (n_shared_experts x the expert width, or shared_expert_intermediate_size
   with its gate);
-- two RMSNorms (q/k norms where the config enables them).
+- two RMSNorms (q/k norms where the config enables them); the router's bias where it has one (gpt-oss) or its
+  load-balancing correction bias (DeepSeek-V3's noaux_tc routing, GLM-4.5).
 Plus the token embedding, the output head unless tied, the final norm. Which layers hold experts follows every
 schedule in use: first_k_dense_replace with moe_layer_freq (DeepSeek, GLM, Kimi), decoder_sparse_step with
 mlp_only_layers (Qwen MoE), interleave_moe_layer_step (Llama 4), moe_layer_start_index / moe_layer_end_index /
@@ -238,7 +239,9 @@ def count_parameters(config: dict) -> ParameterCount:
     if model_type == "gpt_oss":
         expert += 2 * expert_width + hidden  # gate_up and down biases
     zero_experts = _int(config.get("zero_expert_num")) or 0
-    router = hidden * (experts + zero_experts) + (experts if model_type == "gpt_oss" else 0)
+    # gpt-oss's router has a bias; DeepSeek-V3-style routers (noaux_tc, and every GLM-4.5 MoE) a correction bias
+    router_bias = model_type == "gpt_oss" or config.get("topk_method") == "noaux_tc" or model_type == "glm4_moe"
+    router = hidden * (experts + zero_experts) + (experts if router_bias else 0)
     moe_total = router + experts * expert + shared_params
     moe_active = router + top_k * expert + shared_params
     if model_type == "longcat_flash":  # two attention and two dense MLP sublayers around one MoE block per layer

@@ -78,7 +78,7 @@ from ingest.base import (
 from ingest.http import HttpClient
 from ingest.hub_cards import statements as card_statements
 from ingest.hub_params import ConfigCountError, count_parameters
-from ingest.loader import load, record_failure
+from ingest.loader import LOADED, load, record_failure
 from ingest.runner import Ingestor, RunResult, fetch_conditionally, parse_capture
 from kernel import __version__
 from kernel.text import clean_terminal
@@ -359,13 +359,16 @@ def fetch_repo_files(
     from huggingface_hub import hf_hub_download
     from huggingface_hub.utils import disable_progress_bars
 
+    repos = list(dict.fromkeys(r.strip() for r in repo_ids))
+    if not repos:
+        return []
     disable_progress_bars()  # scraped progress bars would interleave with ours
     endpoint = hub_endpoint(base_url)
     files = list(filenames)
     out: list[FetchedFile] = []
     down = _unreachable(endpoint)
     with tempfile.TemporaryDirectory(prefix="flop-tracker-hub-") as cache:
-        for repo_id in dict.fromkeys(r.strip() for r in repo_ids):
+        for repo_id in repos:
             for filename in files:
                 try:
                     url = hub_file_url(repo_id, filename, base_url=base_url)
@@ -436,8 +439,8 @@ def _ingest_fetched(ingestor: Ingestor, source: HuggingFaceSource, fetched: Fetc
     # The same bytes were stored for another repository: parse them as this repository's file.
     mine = capture_store.StoredCapture(stored.path, stored.sha256, meta)
     seen = ingestor.con.execute(
-        "select count(*) from raw.ingest_runs where source = ? and sha256 = ? and origin = ? and status = 'ok'",
-        [source.name, stored.sha256, fetched.url],
+        "select count(*) from raw.ingest_runs where source = ? and sha256 = ? and origin = ? and status in ?",
+        [source.name, stored.sha256, fetched.url, list(LOADED)],
     ).fetchone()[0]
     if seen:
         return RunResult(source.name, stem, "unchanged")
@@ -446,7 +449,8 @@ def _ingest_fetched(ingestor: Ingestor, source: HuggingFaceSource, fetched: Fetc
         reason = f"{stem}: {parsed.error or 'unexpected ' + parsed.unexpected}"
         record_failure(ingestor.con, source.name, fetched.url, reason, started, mine)
         return RunResult(source.name, fetched.url, "failed", 0, reason)
-    return RunResult(source.name, stem, "ok", load(ingestor.con, source, mine, parsed.tables, started))
+    rows = load(ingestor.con, source, mine, parsed.tables, started, parsed.missing, parsed.data_date)
+    return RunResult(source.name, stem, "degraded" if parsed.missing else "ok", rows)
 
 
 # -- the active-parameter formula ---------------------------------------------------------------

@@ -167,8 +167,8 @@ def test_configs_and_cards_are_stored_loaded_and_counted(hub: tuple[str, list[st
              "config_count", None),
             ("Qwen/Qwen3-30B-A3B-Base", COMMIT, "qwen3_moe", True, 30532122624, 3041867776, 3353032704, 0, 48,
              "config_count", None),
-            ("deepseek-ai/DeepSeek-V3", COMMIT, "deepseek_v3", True, 671026404352, 36625603584, 37552282624,
-             11610067968, 58, "config_count", None),
+            ("deepseek-ai/DeepSeek-V3", COMMIT, "deepseek_v3", True, 671026419200, 36625618432, 37552297472,
+             11610068224, 58, "config_count", None),
         ]  # fmt: skip
         # the sibling's identical config is one capture, loaded under each repository's own origin
         shas = con.execute(
@@ -253,3 +253,49 @@ def test_a_stored_config_replays_to_the_same_row_and_a_broken_one_is_named():
     refused = SRC.parse(jamba, meta).tables["huggingface_configs"][0]
     assert (refused.is_moe, refused.active_parameters, refused.count_method) == (True, None, None)
     assert refused.count_error == "config has Mamba layers (mamba_d_state), which are not counted"
+
+
+def _track(paths: Paths, repos: dict[str, str]) -> None:
+    """What a build leaves behind: the tracked models and the Hub names mapped to them."""
+    with Ingestor(paths, [SRC]) as ing:
+        ing.con.execute("create schema if not exists intermediate")
+        ing.con.execute("create table intermediate.int_models_identified (model_id varchar)")
+        ing.con.execute(
+            "create table intermediate.int_model_names_normalized "
+            "(source_name varchar, raw_name varchar, model_id varchar)"
+        )
+        for repo, model_id in repos.items():
+            ing.con.execute("insert into intermediate.int_models_identified values (?)", [model_id])
+            ing.con.execute(
+                "insert into intermediate.int_model_names_normalized values ('huggingface', ?, ?)", [repo, model_id]
+            )
+
+
+def test_a_live_run_fetches_the_tracked_repositories_files(
+    hub: tuple[str, list[str]], paths: Paths, monkeypatch: pytest.MonkeyPatch
+):
+    from flop_tracker import pipeline
+
+    base, seen = hub
+    monkeypatch.setenv(HUB_BASE_URL_ENV, base)
+    _track(paths, {"deepseek-ai/DeepSeek-V3": "deepseek-v3"})
+    summary = pipeline.ingest(paths, [SRC], live=True, quiet=True)
+    assert [(r.status, r.rows) for r in summary.results] == [("ok", 1), ("ok", 8)]
+    assert [s.split()[0] for s in seen].count("GET") == 2
+
+
+def test_an_offline_machine_records_one_unreachable_run_and_replays_what_it_has(
+    hub: tuple[str, list[str]], paths: Paths, monkeypatch: pytest.MonkeyPatch
+):
+    from flop_tracker import pipeline
+
+    base, _ = hub
+    monkeypatch.setenv(HUB_BASE_URL_ENV, base)
+    _track(paths, {"deepseek-ai/DeepSeek-V3": "deepseek-v3", "Qwen/Qwen3-30B-A3B": "qwen3-30b-a3b"})
+    pipeline.ingest(paths, [SRC], live=True, quiet=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        monkeypatch.setenv(HUB_BASE_URL_ENV, f"http://127.0.0.1:{probe.getsockname()[1]}")
+    summary = pipeline.ingest(paths, [SRC], live=True, quiet=True)
+    assert summary.unreachable == ["huggingface"]
+    assert [r.status for r in summary.results] == ["unreachable"] + ["unchanged"] * 4  # the stored files, replayed

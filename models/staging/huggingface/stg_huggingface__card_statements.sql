@@ -20,7 +20,8 @@ final as (
         sentence,
         ingest_run_id,
         capture_sha256,
-        captured_at
+        captured_at,
+        coalesce(data_date, cast(captured_at as date)) as data_date
     from source
 
 )

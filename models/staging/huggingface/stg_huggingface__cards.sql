@@ -22,7 +22,8 @@ final as (
         metadata_error,
         ingest_run_id,
         capture_sha256,
-        captured_at
+        captured_at,
+        coalesce(data_date, cast(captured_at as date)) as data_date
     from source
 
 )

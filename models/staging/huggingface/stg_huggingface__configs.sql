@@ -42,7 +42,8 @@ final as (
         ) = 1 as is_latest_for_repo,
         ingest_run_id,
         capture_sha256,
-        captured_at
+        captured_at,
+        coalesce(data_date, cast(captured_at as date)) as data_date
     from source
 
 )

@@ -736,7 +736,7 @@ def card_rows(text: str, repo_id: str, revision: str) -> tuple[dict[str, Any], l
             loaded = yaml.safe_load(header.group(1))
             metadata = loaded if isinstance(loaded, dict) else {}
         except yaml.YAMLError as exc:
-            metadata_error = clean_terminal(str(exc), 160)
+            metadata_error = clean_terminal(" ".join(str(exc).split()), 160)
     title = re.search(r"^#\s+(.+)$", text[header.end() if header else 0 :], re.M)
     found = card_statements(text)
     statements = [

@@ -299,3 +299,15 @@ def test_an_offline_machine_records_one_unreachable_run_and_replays_what_it_has(
     summary = pipeline.ingest(paths, [SRC], live=True, quiet=True)
     assert summary.unreachable == ["huggingface"]
     assert [r.status for r in summary.results] == ["unreachable"] + ["unchanged"] * 4  # the stored files, replayed
+
+
+def test_a_card_with_a_broken_yaml_header_keeps_its_statements_and_says_why():
+    meta = CaptureMeta(
+        origin=f"https://huggingface.co/a/b/resolve/{COMMIT}/README.md", captured_at=datetime(2026, 12, 1)
+    )
+    text = b"---\nlicense: [unclosed\n---\n# Model\nDBRX was pre-trained for 12T tokens of text.\n"
+    parsed = SRC.parse(text, meta).tables
+    card = parsed["huggingface_cards"][0]
+    assert (card.license, card.title, card.statements) == (None, "Model", 1)
+    assert card.metadata_error.startswith("while parsing a flow sequence in")
+    assert [(s.kind, s.value) for s in parsed["huggingface_card_statements"]] == [("training_tokens", 12e12)]

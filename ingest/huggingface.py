@@ -316,7 +316,7 @@ def _hub_error(exc: Exception, repo_id: str, filename: str, endpoint: str) -> tu
     if isinstance(exc, errors.LocalEntryNotFoundError | errors.OfflineModeIsEnabled):
         cause = exc.__cause__ or exc
         text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-        return "unreachable", f"{endpoint}: unreachable ({clean_terminal(text, 120)})"
+        return "unreachable", f"{endpoint}: {clean_terminal(text, 120)}"
     if isinstance(exc, errors.GatedRepoError):
         return "gated", f"{repo_id}: gated repository: {filename} needs its terms accepted and HF_TOKEN set{code}"
     if isinstance(exc, errors.RepositoryNotFoundError):
@@ -329,7 +329,7 @@ def _hub_error(exc: Exception, repo_id: str, filename: str, endpoint: str) -> tu
         return "missing", f"{repo_id}: {filename}: HTTP {response.status_code}"
     cause = exc.__cause__ or exc
     text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-    return "unreachable", f"{endpoint}: unreachable ({clean_terminal(text, 120)})"
+    return "unreachable", f"{endpoint}: {clean_terminal(text, 120)}"
 
 
 def _unreachable(endpoint: str, timeout: float = 5.0) -> str:
@@ -344,7 +344,7 @@ def _unreachable(endpoint: str, timeout: float = 5.0) -> str:
         with socket.create_connection((parts.hostname or "", port), timeout=timeout):
             return ""
     except OSError as exc:
-        return f"{endpoint}: unreachable ({clean_terminal(exc.strerror or type(exc).__name__, 120)})"
+        return f"{endpoint}: {clean_terminal(exc.strerror or type(exc).__name__, 120)}"
 
 
 def fetch_repo_files(
@@ -421,9 +421,10 @@ def ingest_repo_files(
                     continue
                 reported_down = True
             status = "unreachable" if fetched.status == "unreachable" else "failed"
+            origin = hub_endpoint(base_url) if status == "unreachable" else fetched.url or label
             started = datetime.now(UTC).replace(tzinfo=None)
-            record_failure(ingestor.con, source.name, fetched.url or label, fetched.error, started, status=status)
-            results.append(RunResult(source.name, fetched.url or label, status, 0, fetched.error))
+            record_failure(ingestor.con, source.name, origin, fetched.error, started, status=status)
+            results.append(RunResult(source.name, origin, status, 0, fetched.error))
             continue
         results.append(_ingest_fetched(ingestor, source, fetched))
     return results

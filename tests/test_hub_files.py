@@ -218,7 +218,8 @@ def test_an_unreachable_hub_is_one_unreachable_run_and_nothing_else(paths: Paths
     with Ingestor(paths, [SRC]) as ing:
         results = ingest_repo_files(ing, ["a/b", "c/d", "e/f"], f"http://127.0.0.1:{port}")
         assert [r.status for r in results] == ["unreachable"]
-        assert results[0].message.startswith(f"http://127.0.0.1:{port}: unreachable (")
+        assert results[0].message == f"http://127.0.0.1:{port}: Connection refused"
+        assert results[0].line == f"huggingface: unreachable: http://127.0.0.1:{port}: Connection refused"
         runs = ing.con.execute("select status, count(*) from raw.ingest_runs group by status").fetchall()
         assert runs == [("unreachable", 1)]
 

@@ -9,8 +9,8 @@ Its staging file also holds rows its automation added ("Added via automation pip
 published dataset"); nobody reviewed those, so they are imported only with --all-staging.
 
 Names are mapped to model_ids the way the identity models map every source: first an exact
-raw name already known to intermediate.int_model_names_normalized, then the same
-normalize_model_name macro (compiled from macros/, run in DuckDB) and the model_aliases seed,
+raw name already known to intermediate.int_model_names_normalized, then the same identity
+rule as every source (the resolve_model_ids macro, rendered by kernel.model_names),
 kept only when the id is a tracked model (intermediate.int_models_identified). Names that do
 not map are reported, not guessed.
 """
@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import jinja2
-
 from kernel.database import connect
-from kernel.paths import PROJECT_ROOT, Paths
+from kernel.model_names import resolver_sql
+from kernel.paths import Paths
 from review.decisions import ReviewDecision, append_decision, now_utc, read_decisions
 
 REVIEWER = "previous_system"
@@ -155,19 +154,18 @@ def read_verdicts(directory: Path, all_staging: bool = False) -> tuple[list[Verd
     return verdicts, report
 
 
-def compiled_normalizer(expression: str) -> str:
-    """The normalize_model_name macro from macros/identity/, rendered for `expression`."""
-    source = (PROJECT_ROOT / "macros" / "identity" / "normalize_model_name.sql").read_text(encoding="utf-8")
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    module = env.from_string(source).make_module()
-    return str(module.normalize_model_name(expression)).strip()
-
-
 def map_names(paths: Paths, names: list[str]) -> dict[str, tuple[str | None, str]]:
     """name -> (model_id or None, how it was matched or why not)."""
+    resolver = resolver_sql(
+        "previous_names", "seeds.model_aliases", "seeds.source_model_aliases", "seeds.excluded_model_names"
+    )
     con = connect(paths.db, read_only=True)
     try:
-        con.execute("create temp table previous_names as select unnest(?::varchar[]) as raw_name", [names])
+        con.execute(
+            "create temp table previous_names as select 'previous_system' as source_name, raw_name, "
+            "cast(null as varchar) as organization, raw_name as id_name from unnest(?::varchar[]) as t(raw_name)",
+            [names],
+        )
         rows = con.execute(
             f"""
             with known as (
@@ -176,17 +174,8 @@ def map_names(paths: Paths, names: list[str]) -> dict[str, tuple[str | None, str
                 where not is_excluded
                 group by raw_name
             ),
-            normalized as (
-                select raw_name, lower(trim(raw_name)) as name_key,
-                    {compiled_normalizer("raw_name")} as normalized_name
-                from previous_names
-            ),
             aliased as (
-                select normalized.*,
-                    coalesce(by_raw.model_id, by_normalized.model_id, normalized.normalized_name) as model_id
-                from normalized
-                left join seeds.model_aliases as by_raw on normalized.name_key = by_raw.alias
-                left join seeds.model_aliases as by_normalized on normalized.normalized_name = by_normalized.alias
+                {resolver}
             )
             select
                 aliased.raw_name,
@@ -232,7 +221,7 @@ def import_previous(
     in_mart = mart_ids(paths)
     by_id: dict[str, Verdict] = {}
     for verdict in verdicts:
-        model_id, how = mapping[verdict.name]
+        model_id, how = mapping.get(verdict.name, (None, "the name is empty"))
         if model_id is None:
             report.unmapped.append((verdict, how))
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,19 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def paths(data_dir: Path) -> Paths:
     return Paths(data_dir)
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths]:
+    """Every real capture in ../shared/data ingested and built once per test session (read it, never build it)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real captures not found at {SHARED_DATA} (the shared data folder is absent)")
+    from flop_tracker import pipeline
+
+    paths = Paths(tmp_path_factory.mktemp("shared") / "data")
+    summary = pipeline.ingest(paths, pipeline.selected_sources(None), live=False, captures_dir=SHARED_DATA, quiet=True)
+    assert not summary.failed, [r.line for r in summary.failed]
+    outcome = pipeline.build(paths)
+    assert outcome.success, outcome.failures or outcome.error
+    yield paths
+    shutil.rmtree(paths.data_dir, ignore_errors=True)

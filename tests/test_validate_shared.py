@@ -1,19 +1,18 @@
 """The estimation issue's acceptance figures, on the real captures in ../shared/data.
 
-One build of the shared data (about 20 s) serves every test here: validation against Epoch's
-Large-Scale export with the models' own Epoch figures excluded, and the candidates file itself.
+One build of the shared data (conftest's session fixture `shared_build`) serves every test here:
+validation against Epoch's Large-Scale export with the models' own Epoch figures excluded, and
+the candidates file itself.
 """
 
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from flop_tracker import pipeline
 from flop_tracker.validation import validate
 from kernel.paths import Paths
 from tests.conftest import SHARED_DATA
@@ -21,19 +20,6 @@ from tests.conftest import SHARED_DATA
 EPOCH_FILE = SHARED_DATA / "epoch" / "large_scale_ai_models_2025-05-20.csv"
 
 pytestmark = [pytest.mark.shared, pytest.mark.dbt]
-
-
-@pytest.fixture(scope="module")
-def shared_build(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"real captures not found at {SHARED_DATA} (the shared data folder is absent)")
-    paths = Paths(tmp_path_factory.mktemp("shared") / "data")
-    summary = pipeline.ingest(paths, pipeline.selected_sources(None), live=False, captures_dir=SHARED_DATA, quiet=True)
-    assert not summary.failed, [r.line for r in summary.failed]
-    outcome = pipeline.build(paths)
-    assert outcome.success, outcome.failures or outcome.error
-    yield paths
-    shutil.rmtree(paths.data_dir, ignore_errors=True)
 
 
 def test_validate_without_own_epoch_values_meets_the_targets(shared_build: Paths):

@@ -1,5 +1,6 @@
-{#- Every model name any source uses, normalised, mapped to a model_id and a developer.
-    One row per source and raw name (an organisation may differ between captures). -#}
+{#- Every model name any source uses, normalised and mapped to a model_id (resolve_model_ids: the
+    one identity rule, shared with Python) and a developer. One row per source, raw name and
+    organisation (an organisation may differ between captures). -#}
 with
 
 lmarena_model_names as (
@@ -62,13 +63,9 @@ openlm_names as (
 
 ),
 
-artificial_analysis_names as (
+artificial_analysis_entries as (
 
-    select distinct
-        'artificial_analysis' as source_name,
-        model_name as raw_name,
-        creator as organization
-    from {{ ref('stg_artificial_analysis__entries') }}
+    select * from {{ ref('stg_artificial_analysis__entries') }}
 
 ),
 
@@ -135,6 +132,12 @@ developer_aliases as (
 
 ),
 
+source_model_aliases as (
+
+    select * from {{ ref('source_model_aliases') }}
+
+),
+
 excluded_names as (
 
     select * from {{ ref('excluded_model_names') }}
@@ -149,80 +152,99 @@ lmarena_names as (
 
 ),
 
+artificial_analysis_tiers as (
+
+    {#- Artificial Analysis lists a model once per API provider and appends the provider's tier to the
+        name: "Llama 3.3 70B Turbo" from "Together.ai Turbo", "Claude 4 Opus Vertex" from "Google Vertex",
+        "DeepSeek R1 0528 (Throughput)" from "Together.ai (Throughput)". The tiers are the provider's
+        trailing words after its company name; the name ends with at most one of them. -#}
+    select
+        model_name,
+        creator,
+        regexp_replace(trim(model_name), '\s+', ' ', 'g') as spaced_name,
+        list_filter(
+            list_transform(
+                range(2, len(regexp_split_to_array(trim(api_provider), '\s+')) + 1),
+                lambda i: array_to_string(regexp_split_to_array(trim(api_provider), '\s+')[i:], ' ')
+            ),
+            lambda tier: ends_with(lower(regexp_replace(trim(model_name), '\s+', ' ', 'g')), ' ' || lower(tier))
+        ) as tiers
+    from artificial_analysis_entries
+
+),
+
+artificial_analysis_names as (
+
+    {#- The id is made from the name without the provider's tier (the shortest, where one name is
+        listed by providers with and without a tier). -#}
+    select
+        'artificial_analysis' as source_name,
+        model_name as raw_name,
+        creator as organization,
+        min(
+            case
+                when len(tiers) > 0 then left(spaced_name, length(spaced_name) - length(tiers[1]) - 1)
+                else spaced_name
+            end
+        ) as id_name
+    from artificial_analysis_tiers
+    group by model_name, creator
+
+),
+
 all_names as (
 
-    select * from lmarena_names
-    union all
-    select * from openlm_names
+    select
+        *,
+        raw_name as id_name
+    from (
+        select * from lmarena_names
+        union all
+        select * from openlm_names
+        union all
+        select * from huggingface_names
+        union all
+        select * from open_llm_leaderboard_names
+        union all
+        select * from lifearchitect_names
+        union all
+        select * from previous_system_names
+        union all
+        select * from announcement_names
+        union all
+        select * from epoch_names
+        union all
+        select * from known_spec_names
+        union all
+        select * from manual_names
+    ) as named_by_themselves
     union all
     select * from artificial_analysis_names
-    union all
-    select * from huggingface_names
-    union all
-    select * from open_llm_leaderboard_names
-    union all
-    select * from lifearchitect_names
-    union all
-    select * from previous_system_names
-    union all
-    select * from announcement_names
-    union all
-    select * from epoch_names
-    union all
-    select * from known_spec_names
-    union all
-    select * from manual_names
 
 ),
 
-normalized as (
+resolved as (
 
-    select
-        source_name,
-        raw_name,
-        organization,
-        lower(trim(raw_name)) as name_key,
-        {{ normalize_model_name('raw_name') }} as normalized_name
-    from all_names
-    where raw_name is not null and trim(raw_name) <> ''
-
-),
-
-aliased as (
-
-    select
-        normalized.*,
-        coalesce(by_raw.model_id, by_normalized.model_id, normalized.normalized_name) as model_id,
-        coalesce(by_raw.alias, by_normalized.alias) as matched_alias
-    from normalized
-    left join model_aliases as by_raw
-        on normalized.name_key = by_raw.alias
-    left join model_aliases as by_normalized
-        on normalized.normalized_name = by_normalized.alias
+    {{ resolve_model_ids('all_names', 'model_aliases', 'source_model_aliases', 'excluded_names') }}
 
 ),
 
 final as (
 
     select
-        aliased.source_name,
-        aliased.raw_name,
-        aliased.name_key,
-        aliased.normalized_name,
-        aliased.model_id,
-        aliased.matched_alias,
-        aliased.organization,
-        coalesce(developers.developer, nullif(trim(aliased.organization), '')) as developer,
-        excluded.reason is not null or aliased.model_id = '' as is_excluded,
-        case
-            when aliased.model_id = '' then 'name is empty after normalisation'
-            else excluded.reason
-        end as exclusion_reason
-    from aliased
+        resolved.source_name,
+        resolved.raw_name,
+        resolved.name_key,
+        resolved.normalized_name,
+        resolved.model_id,
+        resolved.matched_alias,
+        resolved.organization,
+        coalesce(developers.developer, nullif(trim(resolved.organization), '')) as developer,
+        resolved.is_excluded,
+        resolved.exclusion_reason
+    from resolved
     left join developer_aliases as developers
-        on lower(trim(aliased.organization)) = developers.organization
-    left join excluded_names as excluded
-        on aliased.model_id = excluded.normalized_name
+        on lower(trim(resolved.organization)) = developers.organization
 
 )
 

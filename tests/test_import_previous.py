@@ -14,8 +14,9 @@ import duckdb
 import pytest
 
 from flop_tracker.cli import main
+from kernel.model_names import resolve_names
 from review.decisions import read_decisions
-from review.import_previous import DEFAULT_REASON, compiled_normalizer, read_verdicts
+from review.import_previous import DEFAULT_REASON, read_verdicts
 from tests.review_helpers import OLD_TRACKER, ReviewEnv, built_database, by_id, copy_environment, read_csv
 
 
@@ -60,22 +61,21 @@ def test_verdicts_of_the_fixture_layout():
 
 
 @pytest.mark.parametrize(
-    ("raw", "normalized"),
+    ("raw", "model_id"),
     [
         ("claude_3_7_sonnet", "claude-3.7-sonnet"),
         ("kimi_k2_preview", "kimi-k2"),
         ("gpt_4.5_preview", "gpt-4.5"),
+        ("o1_preview", "o1-preview"),
         ("meta-llama/Meta-Llama-3.1-405B-Instruct", "llama-3.1-405b"),
         ("Gemini-2.5-Pro-Preview-05-06", "gemini-2.5-pro"),
     ],
 )
-def test_the_compiled_macro_normalises_like_the_identity_models(raw: str, normalized: str):
-    con = duckdb.connect()
-    try:
-        sql = f"select {compiled_normalizer('raw_name')} from (select ? as raw_name)"
-        assert con.execute(sql, [raw]).fetchone()[0] == normalized
-    finally:
-        con.close()
+def test_previous_names_resolve_by_the_identity_rule(raw: str, model_id: str):
+    """The previous system's names go through the identity models' own rule (kernel.model_names renders
+    the macros): its names are no Hub repo ids, so a '/' is a separator, not an organisation."""
+    (resolution,) = resolve_names([("previous_system", raw)])
+    assert resolution.model_id == model_id
 
 
 @pytest.fixture
@@ -85,17 +85,18 @@ def env(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: p
 
 @pytest.mark.dbt
 @pytest.mark.timeout(300)
-def test_the_compiled_macro_agrees_with_dbt_on_every_name_of_the_build(env: ReviewEnv):
+def test_python_resolves_every_name_of_the_build_as_dbt_does(env: ReviewEnv):
     con = duckdb.connect(str(env.paths.db), read_only=True)
     try:
         rows = con.execute(
-            f"select raw_name, normalized_name, {compiled_normalizer('raw_name')} "
-            "from intermediate.int_model_names_normalized"
+            "select distinct source_name, raw_name, model_id from intermediate.int_model_names_normalized "
+            "where source_name <> 'artificial_analysis' order by all"
         ).fetchall()
     finally:
         con.close()
     assert len(rows) > 100
-    assert [r for r in rows if r[1] != r[2]] == []
+    resolved = resolve_names([(source, raw) for source, raw, _ in rows])
+    assert [(r.source_name, r.raw_name, r.model_id) for r in resolved] == rows
 
 
 @pytest.mark.dbt

@@ -44,6 +44,6 @@
 {%- set untokened = "regexp_replace(" ~ wrapped ~ ", '-(" ~ tokens ~ "|" ~ dates ~ ")-', '', 'g')" -%}
 {%- set folded = "regexp_replace(" ~ untokened ~ ", '-+', '-', 'g')" -%}
 {%- set reordered = "regexp_replace(" ~ folded ~ ", '^-claude-([4-9]|[1-9]\\d)(\\.\\d+)?-(opus|sonnet|haiku)-', '-claude-\\3-\\1\\2-')" -%}
-{%- set relabelled = "regexp_replace(" ~ reordered ~ ", '^-meta-llama-', '-llama-')" -%}
+{%- set relabelled = "regexp_replace(" ~ reordered ~ ", '^-(meta-llama-)+', '-llama-')" -%}
 regexp_replace({{ relabelled }}, '^[^\p{L}\p{N}]+|[-.]+$', '', 'g')
 {%- endmacro %}

@@ -6,7 +6,12 @@ Five real shapes exist and all are detected from the content:
 - LMArena's published JSON `{category: {model: {rating, rating_q025, rating_q975}}}`;
 - the metadata tables that carry organisation and licence (a CSV keyed by `key`,
   and the catalog's scatterplot JSON list);
-- the Elo history CSV (one row per date, one column per model, 0 = absent).
+- the Elo history CSV (one row per date, one column per model, 0 = absent);
+- LMArena's leaderboard dataset on the Hugging Face Hub (`lmarena-ai/leaderboard-dataset`, CC-BY-4.0):
+  one parquet file per arena and split (`text/latest-00000-of-00001.parquet`), detected by parquet's
+  magic bytes `PAR1`. Its dataset card documents the columns `model_name, organization, license,
+  rating, rating_lower, rating_upper, variance, vote_count, rank, category,
+  leaderboard_publish_date`; each row is dated by its `leaderboard_publish_date`.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from datetime import date
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from ingest.base import (
     CaptureMeta,
@@ -146,6 +153,81 @@ SCATTER_ENTRY = Contract(
 )
 
 
+# lmarena-ai/leaderboard-dataset (https://huggingface.co/datasets/lmarena-ai/leaderboard-dataset), the
+# columns of its Bradley-Terry arenas as the dataset card documents them. `variance` is not read. In the
+# files as published, `vote_count` is float64 in every subset and `rank` float64 in `text` but int64 in
+# `text_style_control`; both are whole numbers and read as such whatever their type.
+DATASET = Contract(
+    "an LMArena leaderboard-dataset file",
+    (
+        required("model_name", "model_name"),
+        required("rating", "rating"),
+        required("category", "category"),
+        required("leaderboard_publish_date", "leaderboard_publish_date"),
+        expected("rating_lower", "rating_lower"),
+        expected("rating_upper", "rating_upper"),
+        expected("vote_count", "vote_count"),
+        expected("rank", "rank"),
+        expected("organization", "organization"),
+        expected("license", "license"),
+    ),
+)
+PARQUET_MAGIC = b"PAR1"
+DATASET_URL = (
+    "https://huggingface.co/datasets/lmarena-ai/leaderboard-dataset/resolve/main/{subset}/latest-00000-of-00001.parquet"
+)
+# The dataset's subsets (one per arena; four arenas also `_style_control`), as the path names them:
+# `text_style_control/latest-00000-of-00001.parquet` on the Hub, or a saved file named after its subset
+# (`text_style_control_latest_2026-10-02.parquet`). Longer names first: `text_to_image` is not `text`.
+_SUBSET = re.compile(
+    r"(?<![a-z])(?P<arena>text_to_image|text_to_video|image_to_video|image_edit|video_edit|webdev|document|search"
+    r"|vision|text)(?P<style>_style_control)?(?=$|[/._-])"
+)
+
+
+def dataset_subset(meta: CaptureMeta) -> tuple[str, bool]:
+    """(arena, style controlled) of a leaderboard-dataset file, from where it came from or its name.
+
+    A file whose path names no subset is read as the text arena without style control.
+    """
+    path = f"{urlsplit(meta.origin).path}/{meta.filename}".lower()
+    found = list(_SUBSET.finditer(path))
+    if not found:
+        return "text", False
+    return found[-1]["arena"], bool(found[-1]["style"])
+
+
+def _dataset_category(arena: str, category: str) -> str:
+    """The dataset's category in this table's terms: `overall` is the arena itself ('text' as in every
+    other shape); the text arena's other categories keep their names (`coding`, as the catalog JSON has
+    them); another arena's are prefixed with it (`vision_coding`)."""
+    if category == "overall":
+        return arena
+    return category if arena == "text" else f"{arena}_{category}"
+
+
+def _number(value: object) -> float | None:
+    """A parquet cell as a float; null and NaN are unknown."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _whole(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None else int(number)
+
+
+def _text(value: object) -> str | None:
+    return (str(value).strip() or None) if value is not None else None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:160] if text else type(exc).__name__
+
+
 def _keys(entries: list) -> list[str]:
     """Every key any of these JSON objects has, in first-seen order."""
     return list(dict.fromkeys(k for e in entries if isinstance(e, dict) for k in e))
@@ -178,9 +260,12 @@ def _key(name: str) -> str:
 class LMArenaSource(Source):
     name: ClassVar[str] = "lmarena"
     description: ClassVar[str] = "LMArena text/vision leaderboards: Arena score, 95% interval, votes"
+    # The leaderboard dataset is LMArena's official publication of every leaderboard, updated daily; the
+    # arena-catalog repository's leaderboard JSON stopped at 2025-12-11, and its model list (prices,
+    # links) is still read. See the README's sources section.
     live_urls: ClassVar[tuple[str, ...]] = (
-        "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json",
-        "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text-style-control.json",
+        DATASET_URL.format(subset="text"),
+        DATASET_URL.format(subset="text_style_control"),
         "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/scatterplot-data.json",
     )
     tables: ClassVar[dict[str, type[Record]]] = {
@@ -190,6 +275,8 @@ class LMArenaSource(Source):
     capture_globs: ClassVar[tuple[str, ...]] = ("lmarena/*",)
 
     def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
+        if content[:4] == PARQUET_MAGIC:
+            return self._parse_dataset(content, meta)
         text = decode_text(content)
         stripped = text.lstrip()
         if "window.gradio_config" in text:
@@ -338,6 +425,72 @@ class LMArenaSource(Source):
                 }
             )
         return Parsed({"lmarena_models": build_records(LMArenaModel, rows)}).note_missing(columns)
+
+    # -- LMArena's leaderboard dataset (parquet) ---------------------------------------------------
+    def _parse_dataset(self, content: bytes, meta: CaptureMeta) -> Parsed:
+        """One parquet file of `lmarena-ai/leaderboard-dataset` (columns: `DATASET`; subset: `dataset_subset`).
+
+        Every row keeps its category and is dated by its `leaderboard_publish_date` (a `full` file holds
+        every snapshot; a `latest` file each category's newest); the newest of those dates is the file's
+        data date. A rating LMArena published as NaN (a model too thinly voted in a category) is no score,
+        so that row is left out; a cell that is no number or date is an error naming the row.
+        """
+        import pyarrow.parquet as pq
+
+        try:
+            handle = pq.ParquetFile(io.BytesIO(content))
+            columns = DATASET.match(handle.schema_arrow.names)
+            data = handle.read(columns=list(dict.fromkeys(columns.header.values()))).to_pylist()
+        except IngestError:
+            raise
+        except Exception as exc:  # pyarrow raises several unrelated types for a bad file
+            raise IngestError(f"not a readable parquet file (cut short?): {_first_line(exc)}") from None
+        arena, style = dataset_subset(meta)
+        where = columns.header
+        rows: list[dict[str, Any]] = []
+        for number, cells in enumerate(data, start=1):
+            values = {field: cells.get(header) for field, header in where.items()}
+            name = _text(values["model_name"]) or ""
+            label = f"row {number} ({name[:60]!r})"
+            try:
+                score = _number(values["rating"])
+                numbers = {f: _number(values.get(f)) for f in ("rating_lower", "rating_upper", "vote_count", "rank")}
+            except (TypeError, ValueError):
+                raise IngestError(f"{label}: a rating, vote count or rank is not a number") from None
+            if score is None:
+                continue
+            published = values["leaderboard_publish_date"]
+            try:
+                day = published if isinstance(published, date) else date.fromisoformat(str(published).strip())
+            except ValueError:
+                raise IngestError(f"{label}: leaderboard_publish_date {str(published)[:20]!r} is not a date") from None
+            category = _text(values["category"])
+            if not category:
+                raise IngestError(f"{label}: no category")
+            rows.append(
+                {
+                    "model_key": _key(name),
+                    "display_name": name,
+                    "category": _dataset_category(arena, category),
+                    "style_control": style,
+                    "score": score,
+                    "score_low": numbers["rating_lower"],
+                    "score_high": numbers["rating_upper"],
+                    "votes": _whole(numbers["vote_count"]),
+                    "rank": _whole(numbers["rank"]),
+                    "organization": _text(values.get("organization")),
+                    "license": _text(values.get("license")),
+                    "snapshot_date": day,
+                    "capture_format": "dataset",
+                }
+            )
+        if not rows:
+            raise IngestError("leaderboard dataset file has no rated rows")
+        rows = drop_exact_duplicates(rows, ("display_name", "category", "style_control", "snapshot_date"))
+        models = build_records(LMArenaModel, _models_from_scores(rows, "dataset"))
+        scores = build_records(LMArenaScore, rows)
+        parsed = Parsed({"lmarena_scores": scores, "lmarena_models": models})
+        return parsed.note_missing(columns).dated(meta, stated=max(r["snapshot_date"] for r in rows))
 
     # -- CSV shapes --------------------------------------------------------------------------
     def _parse_csv(self, text: str, meta: CaptureMeta) -> Parsed:

@@ -46,8 +46,15 @@ lmarena as (
         scores.arena_score_low as score_low,
         scores.arena_score_high as score_high,
         scores.votes,
-        'https://lmarena.ai/leaderboard (' || scores.capture_format || ' captured ' || cast(cast(scores.captured_at as date) as varchar) || ')'
-            as source
+        case
+            when scores.capture_format = 'dataset'
+                then
+                    'https://huggingface.co/datasets/lmarena-ai/leaderboard-dataset (LMArena, CC-BY-4.0; published '
+                    || cast(scores.snapshot_date as varchar) || ')'
+            else
+                'https://lmarena.ai/leaderboard (' || scores.capture_format || ' captured '
+                || cast(cast(scores.captured_at as date) as varchar) || ')'
+        end as source
     from lmarena_scores as scores
     inner join names on names.source_name = 'lmarena' and scores.model_name = names.raw_name
     where

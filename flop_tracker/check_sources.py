@@ -2,7 +2,9 @@
 
 For each address of each source (the settings file's or `--url`'s where they point elsewhere): fetch it
 unconditionally, parse it with the source's own parser, and report the HTTP status, the content type, the
-bytes, the rows parsed and the newest data date the records carry. Nothing is stored and no database is
+bytes, the rows parsed and the date of the newest data with where that date was read (the parser's data
+date: the content's own, a file name's, the Last-Modified header's, the newest row's). Data that states no
+date is reported undated, never dated by the day of the check. Nothing is stored and no database is
 opened: a check is a dry run of the live path, so it can run beside a build.
 """
 
@@ -36,6 +38,7 @@ JSON_KEYS = (
     "bytes",
     "rows",
     "newest_data_date",
+    "data_date_basis",
     "seconds",
     "error",
 )
@@ -54,6 +57,7 @@ class Check:
     bytes: int = 0
     rows: int | None = None
     newest_data_date: str | None = None
+    data_date_basis: str = ""  # content, file name, last-modified, newest row; capture = the data states none
     seconds: float = 0.0
     error: str = ""
 
@@ -118,8 +122,18 @@ def check_address(source: Source, url: str, client: HttpClient) -> Check:
         check.result, check.error = "failed", f"unexpected {type(exc).__name__}: {str(exc)[:200]}"
         return check
     check.rows = parsed.row_count
-    newest = newest_data_date(parsed)
-    check.newest_data_date = newest.isoformat() if newest else None
+    if parsed.data_date is None:  # a parser that does not date its capture: the newest date its rows carry
+        parsed.dated(meta, newest_row=newest_data_date(parsed))
+    elif parsed.data_date_basis == "capture":
+        # Nothing dates the capture as a whole, but rows may carry dates of their own (an export's
+        # publication dates): the newest is a lower bound. A row date that is only the day of this fetch
+        # (a parser's fallback) says nothing about the data.
+        newest = newest_data_date(parsed)
+        if newest is not None and newest < meta.capture_date:
+            parsed.data_date, parsed.data_date_basis = newest, "newest row"
+    check.data_date_basis = parsed.data_date_basis
+    if parsed.data_date is not None and parsed.data_date_basis != "capture":
+        check.newest_data_date = parsed.data_date.isoformat()
     return check
 
 
@@ -207,7 +221,7 @@ def table(checks: list[Check]) -> Table:
             _kind(c.content_type),
             _size(c.bytes) if c.http_status else "",
             "" if c.rows is None else str(c.rows),
-            c.newest_data_date or "",
+            c.newest_data_date or ("undated" if c.result == "ok" else ""),
         )
     return out
 

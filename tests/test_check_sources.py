@@ -67,6 +67,7 @@ def test_json_reports_each_address_and_nothing_is_written(
             "bytes",
             "rows",
             "newest_data_date",
+            "data_date_basis",
             "seconds",
             "error",
         ]
@@ -83,10 +84,12 @@ def test_json_reports_each_address_and_nothing_is_written(
         "application/json; charset=utf-8",
     )
     assert (lmarena["bytes"], lmarena["rows"], lmarena["error"]) == (1_330_569, 7461, "")
+    assert (lmarena["newest_data_date"], lmarena["data_date_basis"]) == (None, "capture")  # the JSON states none
     with open(shared_data / EPOCH_CSV, newline="", encoding="utf-8") as handle:
         published = [r["Publication date"] for r in csv.DictReader(handle) if r["Publication date"]]
     assert (epoch["result"], epoch["bytes"], epoch["rows"]) == ("ok", (shared_data / EPOCH_CSV).stat().st_size, 311)
     assert epoch["newest_data_date"] == max(published) == "2025-04-29"
+    assert epoch["data_date_basis"] == "newest row"
     assert (feed["result"], feed["http_status"], feed["rows"], feed["error"]) == (
         "failed",
         200,
@@ -162,3 +165,35 @@ def test_a_real_feed_that_stopped_has_the_data_to_be_reported_stale(data_dir: Pa
     assert feed.stale_after_days == 60
     built = date(2026, 8, 22)  # the feed's own lastBuildDate: already stale the day it was built
     assert (built - date.fromisoformat(row["newest_data_date"])).days == 93 > feed.stale_after_days
+
+
+def test_lmarenas_data_date_is_the_datas_own_never_the_day_of_the_check(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+):
+    """The dataset states its publication date; the catalog JSON states none, so only a Last-Modified
+    header dates it, and without one the check says the data is undated rather than today's."""
+    from tests.test_lmarena_dataset import ROWS, parquet
+
+    catalog = (Path(__file__).parent / "fixtures" / "lmarena" / "mini_catalog.json").read_bytes()
+    with local_server() as server:
+        dataset = server.route(
+            "/datasets/lmarena-ai/leaderboard-dataset/resolve/main/text/latest-00000-of-00001.parquet",
+            Reply(body=parquet(ROWS["text"]), headers={"Content-Type": "application/octet-stream"}),
+        )
+        undated = server.route("/data/leaderboard-text.json", Reply(body=catalog))
+        modified = server.route(
+            "/mirror/leaderboard-text.json", Reply(body=catalog, last_modified="Thu, 11 Dec 2025 10:00:00 GMT")
+        )
+        code = main(
+            ["check-sources", "lmarena", "--url", dataset, "--url", undated, "--url", modified, "--format", "json"]
+        )
+        report = json.loads(capsys.readouterr().out)
+        assert main(["check-sources", "lmarena", "--url", dataset, "--url", undated]) == 0
+        table = capsys.readouterr().out
+    assert code == 0
+    assert [(r["rows"], r["newest_data_date"], r["data_date_basis"]) for r in report] == [
+        (44, "2026-10-02", "content"),
+        (3, None, "capture"),
+        (3, "2025-12-11", "last-modified"),
+    ]
+    assert "2026-10-02" in table and "undated" in table

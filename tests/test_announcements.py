@@ -79,6 +79,7 @@ def test_feed_addresses_are_the_current_ones():
     assert not [u for u in urls if u.startswith("https://blog.google/technology/")]
     assert urls["https://mistral.ai/rss.xml"].developer == "Mistral AI"
     assert not [u for u in urls if "qwenlm.github.io" in u]
+    assert not [u for u in urls if "qwen.ai" in u]  # no feed and no recorded answer of its API: see the README
     assert urls["https://huggingface.co/api/models?author=Qwen&sort=createdAt&direction=-1&limit=50"].kind == "hf_org"
 
 

@@ -96,14 +96,20 @@ class ParameterCount:
         return self.active_parameters / self.total_parameters
 
 
-def _int(value: object) -> int | None:
+def as_int(value: object) -> int | None:
+    """A config value as a whole number (7168, 7168.0, "7168"); None for anything else (true, 1.5, null)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
     return None
+
+
+_int = as_int
 
 
 def _first(config: dict, keys: Iterable[str]) -> tuple[str | None, int | None]:

@@ -78,6 +78,7 @@ from ingest.base import (
 from ingest.http import HttpClient
 from ingest.hub_cards import statements as card_statements
 from ingest.hub_params import ConfigCountError, count_parameters
+from ingest.hub_params import as_int as _int
 from ingest.loader import LOADED, load, record_failure
 from ingest.runner import Ingestor, RunResult, fetch_conditionally, parse_capture
 from kernel import __version__
@@ -455,18 +456,6 @@ def _ingest_fetched(ingestor: Ingestor, source: HuggingFaceSource, fetched: Fetc
 
 
 # -- the active-parameter formula ---------------------------------------------------------------
-def _int(value: object) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def _first_int(config: dict, keys: Iterable[str]) -> int | None:
     for key in keys:
         value = _int(config.get(key))

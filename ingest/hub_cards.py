@@ -34,7 +34,11 @@ _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|\n+")
 _QUALIFIER = r"(?P<q>about |approximately |around |roughly |nearly |over |more than |~\s?|up to )?"
 
 _TRAIN = re.compile(r"\b(pre-?train|pretrain|train)", re.I)
-_TOKENS = re.compile(_QUALIFIER + _NUMBER + r"\s?(?P<unit>trillion|billion|T|B)\b(?:\s+[\w-]+){0,5}?\s+tokens\b", re.I)
+# up to five words between the count and "tokens", none of them a number ("2.78 billion proteins and 771 billion
+# unique tokens" is 771 billion tokens)
+_TOKENS = re.compile(
+    _QUALIFIER + _NUMBER + r"\s?(?P<unit>trillion|billion|T|B)\b(?:\s+[A-Za-z][\w-]*){0,5}?\s+tokens\b", re.I
+)
 _HOURS = re.compile(
     _NUMBER + r"\s?(?P<unit>M|K|million|thousand)?\s+(?P<hw>(?:[A-Z][\w-]*\s){0,2})?(?:GPU|TPU|accelerator)[- ]hours"
     r"(?:\s+of computation)?(?:\s+on\s+(?P<hw2>[A-Z][\w-]+))?"

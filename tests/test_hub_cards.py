@@ -111,7 +111,16 @@ def test_single_sentences(text: str, expected: list[CardStatement]):
     assert statements(text) == expected
 
 
-def test_compute_in_scientific_notation_and_escapes_are_cleaned():
+def test_compute_and_tokens_when_another_count_comes_first():
+    """The ESM3 model card (EvolutionaryScale's esm3-open-small): 2.78 billion proteins are not tokens."""
+    text = (
+        "At its largest scale, ESM3 was trained with 1.07e24 FLOPs on 2.78 billion proteins and 771 billion unique "
+        "tokens, and has 98 billion parameters."
+    )
+    assert [(s.kind, s.value) for s in statements(text)] == [("training_tokens", 771e9), ("training_flop", 1.07e24)]
+
+
+def test_compute_written_with_a_power_of_ten_and_escapes_are_cleaned():
     text = "The model was trained \x1b[31mwith\x1b[0m 3.8 × 10^25 FLOPs."
     found = statements(text)
     assert [(s.kind, s.value) for s in found] == [("training_flop", 3.8e25)]

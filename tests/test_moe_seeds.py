@@ -24,24 +24,25 @@ def test_architecture_seed_maps_each_model_type_once_with_a_source():
     header, data = rows("moe_architectures.csv")
     assert header == ["model_type", "architecture", "is_moe", "source_url", "note"]
     types = [r["model_type"] for r in data]
-    assert len(types) == len(set(types)) == 17
+    assert len(types) == len(set(types)) == 26
     assert {r["is_moe"] for r in data} == {"true", "false"}
     moe = sorted(r["model_type"] for r in data if r["is_moe"] == "true")
     assert moe == [
-        "dbrx", "deepseek_v2", "deepseek_v3", "glm4_moe", "gpt_oss", "jamba", "kimi_k2", "llama4",
-        "longcat_flash", "mixtral", "qwen2_moe", "qwen3_moe", "qwen3_next",
+        "dbrx", "deepseek_v2", "deepseek_v3", "ernie4_5_moe", "glm4_moe", "glm4_moe_lite", "glm_moe_dsa", "gpt_oss",
+        "granitemoe", "granitemoeshared", "jamba", "kimi_k2", "llama4", "longcat_flash", "minimax_m2", "mixtral",
+        "olmoe", "qwen2_moe", "qwen3_5_moe", "qwen3_moe", "qwen3_next",
     ]  # fmt: skip
     assert all(r["source_url"].startswith("https://") and r["note"] for r in data)
 
 
-def test_disclosed_counts_seed_has_28_models_from_16_developers_with_exact_figures():
+def test_disclosed_counts_seed_has_34_models_from_17_developers_with_exact_figures():
     header, data = rows("moe_disclosed_parameters.csv")
     assert header == [
         "model_name", "developer", "hf_repo", "total_parameters", "active_parameters", "source_url", "statement",
     ]  # fmt: skip
     by_name = {r["model_name"]: r for r in data}
-    assert len(by_name) == len(data) == 28
-    assert len({r["developer"] for r in data}) == 16
+    assert len(by_name) == len(data) == 34
+    assert len({r["developer"] for r in data}) == 17
     assert not {r["developer"] for r in data} & FORBIDDEN_DEVELOPERS
     figures = {n: (float(r["total_parameters"]), float(r["active_parameters"])) for n, r in by_name.items()}
     assert figures["DeepSeek-V3"] == (671e9, 37e9)
@@ -49,6 +50,7 @@ def test_disclosed_counts_seed_has_28_models_from_16_developers_with_exact_figur
     assert figures["Mixtral 8x7B"] == (46.7e9, 12.9e9)
     assert figures["gpt-oss-120b"] == (117e9, 5.1e9)
     assert figures["Granite-3.0-1B-A400M"] == (1.3e9, 400e6)
+    assert figures["GLM-5"] == (744e9, 40e9)
     fractions = sorted(a / t for t, a in figures.values())
     # sparsest: Kimi K2 (3.2%); densest: Granite 3.0 1B-A400M (30.8%)
     assert (round(fractions[0], 4), round(fractions[-1], 4)) == (0.032, 0.3077)

@@ -22,6 +22,7 @@ import json
 import math
 import re
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -188,9 +189,12 @@ _SUBSET = re.compile(
 def dataset_subset(meta: CaptureMeta) -> tuple[str, bool]:
     """(arena, style controlled) of a leaderboard-dataset file, from where it came from or its name.
 
-    A file whose path names no subset is read as the text arena without style control.
+    Only the file's name and its folder's are read (as the Hub lays them out, `<subset>/latest-...`), never
+    folders further up a saved file's path. A file whose name names no subset is read as the text arena
+    without style control.
     """
-    path = f"{urlsplit(meta.origin).path}/{meta.filename}".lower()
+    where = PurePosixPath(urlsplit(meta.origin).path).parts[-2:]
+    path = "/".join((*where, meta.filename)).lower()
     found = list(_SUBSET.finditer(path))
     if not found:
         return "text", False

@@ -125,6 +125,9 @@ def test_the_subset_is_read_from_the_hubs_path_or_a_saved_files_name():
     saved = meta("/home/me/captures/lmarena/text_style_control_latest_2026-10-02.parquet")
     assert dataset_subset(saved) == ("text", True)
     assert dataset_subset(meta("/research/x/leaderboard.parquet")) == ("text", False)  # no subset named
+    # Only the file's own name and its folder's say which subset it is, not folders further up.
+    assert dataset_subset(meta("/srv/vision/2026/captures/leaderboard.parquet")) == ("text", False)
+    assert dataset_subset(meta("/srv/vision/text_style_control/latest-00000-of-00001.parquet")) == ("text", True)
     vision = SRC.parse(parquet(ROWS["text"][:1]), hub("vision")).tables["lmarena_scores"]
     assert [s.category for s in vision] == ["vision"]
 

@@ -57,7 +57,7 @@ class Check:
     bytes: int = 0
     rows: int | None = None
     newest_data_date: str | None = None
-    data_date_basis: str = ""  # content, file name, last-modified, newest row; capture = the data states none
+    data_date_basis: str = ""  # content, file name, last-modified, newest row; none = the data states none
     seconds: float = 0.0
     error: str = ""
 
@@ -122,8 +122,14 @@ def check_address(source: Source, url: str, client: HttpClient) -> Check:
         check.result, check.error = "failed", f"unexpected {type(exc).__name__}: {str(exc)[:200]}"
         return check
     check.rows = parsed.row_count
-    if parsed.data_date is None:  # a parser that does not date its capture: the newest date its rows carry
-        parsed.dated(meta, newest_row=newest_data_date(parsed))
+    if parsed.data_date is None:
+        # Nothing dates the capture: the newest date its rows carry is a lower bound, unless it is only the
+        # day of this fetch (a parser's fallback for rows that need a date), which says nothing.
+        newest = newest_data_date(parsed)
+        if newest is not None and newest < meta.capture_date:
+            parsed.data_date, parsed.data_date_basis = newest, "newest row"
+        else:
+            parsed.data_date_basis = "none"
     elif parsed.data_date_basis == "capture":
         # Nothing dates the capture as a whole, but rows may carry dates of their own (an export's
         # publication dates): the newest is a lower bound. A row date that is only the day of this fetch

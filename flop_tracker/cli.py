@@ -16,6 +16,7 @@ from flop_tracker.commands import (
     query_cmd,
     review_cmd,
     sql_cmd,
+    status_cmd,
     validate_cmd,
 )
 from flop_tracker.commands import common as common_mod
@@ -24,6 +25,7 @@ from kernel.database import DatabaseLockedError
 
 COMMANDS = [
     pipeline_cmds,
+    status_cmd,
     check_sources_cmd,
     validate_cmd,
     query_cmd,

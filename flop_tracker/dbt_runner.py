@@ -29,6 +29,7 @@ class DbtOutcome:
     plan: str = ""  # why the planned build built what it built (build_state.BuildPlan.reason)
     elapsed_s: float | None = None  # dbt's own clock for the command
     dropped: list = field(default_factory=list)  # (name, reason, count) identity excluded
+    nodes: list = field(default_factory=list)  # dbt's own result per node (e.g. source freshness results)
 
 
 def dbt_env(paths: Paths) -> dict[str, str]:
@@ -93,7 +94,7 @@ def project_dir(paths: Paths) -> Path:
 # handed to the next invocation while nothing it depends on has changed (see _parse_key). One entry:
 # the last project used, so a test session that builds many data directories holds one manifest.
 _PARSED: dict[str, object] = {}
-PARSED_COMMANDS = {"build", "run", "test", "seed", "compile", "show", "ls", "list"}
+PARSED_COMMANDS = {"build", "run", "test", "seed", "compile", "show", "ls", "list", "source"}
 WRITE_COMMANDS = {"build", "run", "seed", "snapshot"}
 
 
@@ -187,6 +188,7 @@ def run_dbt(args: list[str], paths: Paths, quiet: bool = True, planned: bool = F
         outcome.error = message[:500]
     outcome.elapsed_s = getattr(result.result, "elapsed_time", None)
     node_results = getattr(result.result, "results", None) or []
+    outcome.nodes = list(node_results)
     for node in node_results:
         status = str(getattr(node, "status", "")).split(".")[-1].lower()
         outcome.counts[status] = outcome.counts.get(status, 0) + 1

@@ -163,7 +163,8 @@ class ArtificialAnalysisSource(Source):
         fields = columns.position
         if not body:
             raise IngestError("CSV has a header but no rows")
-        snapshot, basis = data_date_of(meta)
+        day, basis = data_date_of(meta)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         rows = []
         seen: set[tuple[str, str]] = set()
         for line, cells in enumerate(body, start=2):
@@ -200,5 +201,5 @@ class ArtificialAnalysisSource(Source):
                         ) from None
             rows.append(row)
         entries = build_records(ArtificialAnalysisEntry, rows)
-        parsed = Parsed({"artificial_analysis_entries": entries}, data_date=snapshot, data_date_basis=basis)
+        parsed = Parsed({"artificial_analysis_entries": entries}, data_date=day, data_date_basis=basis)
         return parsed.note_missing(columns)

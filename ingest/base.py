@@ -174,19 +174,24 @@ class Parsed:
 
 
 # -- data dates -------------------------------------------------------------------------------------
-# The date a capture's data describes, next to `captured_at` (when it was fetched). In order of trust:
-DATE_BASES = ("content", "file name", "last-modified", "newest row", "capture")
+# The date a capture's data describes, next to `captured_at` (when it was fetched). In order of trust;
+# `capture` only for a live export its source generates on request (Source.live_is_current), `none`
+# where nothing states a date (the capture then has no data date, and says so).
+DATE_BASES = ("content", "file name", "last-modified", "newest row", "capture", "none")
 
 
-def data_date_of(meta: CaptureMeta, stated: date | None = None, newest_row: date | None = None) -> tuple[date, str]:
+def data_date_of(
+    meta: CaptureMeta, stated: date | None = None, newest_row: date | None = None
+) -> tuple[date | None, str]:
     """(the date the data describes, where it was read), by the first of these that exists:
 
     - `stated`: the capture says so itself ("Last updated: 2025-03-25", a metadata `saved_at`);
     - the date in a saved file's name (`..._2025-12-17.json`: the day its publisher wrote it);
     - the Last-Modified header of a live fetch (the server's word for when the file changed);
-    - `newest_row`: the newest date among its rows (a feed's newest post, an export's newest
-      modification): a lower bound, since a list is at least as new as its newest entry;
-    - else the capture date itself, said as such (`capture`): nothing states a better one.
+    - `newest_row`: the newest date among its rows (an export's newest modification): a lower
+      bound, since a list is at least as new as its newest entry;
+    - else none: the day it was fetched is not the day its data describes (a file on GitHub may be
+      months old), so the capture has no data date (`none`) rather than a guessed one.
     """
     if stated is not None:
         return stated, "content"
@@ -197,7 +202,7 @@ def data_date_of(meta: CaptureMeta, stated: date | None = None, newest_row: date
         return meta.last_modified.date(), "last-modified"
     if newest_row is not None:
         return newest_row, "newest row"
-    return meta.capture_date, "capture"
+    return None, "none"
 
 
 # -- schema contracts -------------------------------------------------------------------------------
@@ -350,6 +355,10 @@ class Source:
     tables: ClassVar[dict[str, type[Record]]]
     # Globs, relative to a captures folder (e.g. ../shared/data), of saved captures for this source.
     capture_globs: ClassVar[tuple[str, ...]] = ()
+    # True when the live address generates its export on request from the source's current data (a
+    # spreadsheet's CSV export, a daily-regenerated download): a live capture that states no date of
+    # its own then describes the day it was fetched (data date basis `capture`).
+    live_is_current: ClassVar[bool] = False
 
     def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:  # pragma: no cover - abstract
         raise NotImplementedError

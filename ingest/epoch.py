@@ -185,6 +185,8 @@ class EpochSource(Source):
     )
     tables: ClassVar[dict[str, type[Record]]] = {"epoch_models": EpochModel}
     capture_globs: ClassVar[tuple[str, ...]] = ("epoch/*.csv",)
+    # Epoch's downloads are "daily-updated CSV files" (its documentation): a live export is as of its fetch.
+    live_is_current: ClassVar[bool] = True
 
     def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
         text = decode_text(content)

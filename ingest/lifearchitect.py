@@ -140,6 +140,8 @@ class LifeArchitectSource(Source):
     )
     tables: ClassVar[dict[str, type[Record]]] = {"lifearchitect_models": LifeArchitectModel}
     capture_globs: ClassVar[tuple[str, ...]] = ("lifearchitect/*.csv",)
+    # The sheet's CSV export is made from the live sheet on each request: a live capture is as of its fetch.
+    live_is_current: ClassVar[bool] = True
 
     def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
         text = decode_text(content)
@@ -164,7 +166,8 @@ class LifeArchitectSource(Source):
         header = [_norm(h) for h in table[start]]
         columns = TABLE.match(table[start])
         index = columns.position
-        snapshot, basis = _snapshot(meta)
+        day, basis = _snapshot(meta)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         rows: list[dict[str, Any]] = []
         for line, cells in zip(lines[start + 1 :], table[start + 1 :], strict=True):
             if not any(c.strip() for c in cells) or (
@@ -183,7 +186,7 @@ class LifeArchitectSource(Source):
         if not rows:
             raise IngestError("CSV has a header but no rows")
         models = build_records(LifeArchitectModel, rows)
-        parsed = Parsed({"lifearchitect_models": models}, data_date=snapshot, data_date_basis=basis)
+        parsed = Parsed({"lifearchitect_models": models}, data_date=day, data_date_basis=basis)
         return parsed.note_missing(columns)
 
     @staticmethod

@@ -314,7 +314,8 @@ class LMArenaSource(Source):
             if match := _LAST_UPDATED.search(value):
                 stated = date.fromisoformat(match[1])
                 break
-        snapshot, basis = data_date_of(meta, stated)
+        day, basis = data_date_of(meta, stated)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         rows: list[dict[str, Any]] = []
         parsed = Parsed()
 
@@ -333,7 +334,7 @@ class LMArenaSource(Source):
         models = build_records(LMArenaModel, _models_from_scores(rows, "page"))
         scores = build_records(LMArenaScore, rows)
         parsed.tables = {"lmarena_scores": scores, "lmarena_models": models}
-        parsed.data_date, parsed.data_date_basis = snapshot, basis
+        parsed.data_date, parsed.data_date_basis = day, basis
         return parsed
 
     @staticmethod
@@ -377,7 +378,8 @@ class LMArenaSource(Source):
     # -- published JSON ----------------------------------------------------------------------
     def _parse_catalog(self, data: dict, meta: CaptureMeta) -> Parsed:
         style = "style" in (meta.filename or meta.origin).lower()
-        snapshot, basis = data_date_of(meta)
+        day, basis = data_date_of(meta)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         rows = []
         entries = []
         for category, models in data.items():
@@ -404,9 +406,7 @@ class LMArenaSource(Source):
                 )
         if not rows:
             raise IngestError("leaderboard JSON has no models")
-        parsed = Parsed(
-            {"lmarena_scores": build_records(LMArenaScore, rows)}, data_date=snapshot, data_date_basis=basis
-        )
+        parsed = Parsed({"lmarena_scores": build_records(LMArenaScore, rows)}, data_date=day, data_date_basis=basis)
         return parsed.note_missing(columns)
 
     @staticmethod
@@ -524,7 +524,8 @@ class LMArenaSource(Source):
     @staticmethod
     def _table_csv(header: list[str], body: list[list[str]], meta: CaptureMeta) -> Parsed:
         columns = TABLE_CSV.match(header)
-        snapshot, basis = data_date_of(meta)
+        day, basis = data_date_of(meta)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
 
         def get(row: list[str], name: str) -> str | None:
             return columns.get(row, name) or None
@@ -564,7 +565,7 @@ class LMArenaSource(Source):
         )
         models = build_records(LMArenaModel, _models_from_scores(rows, "csv"))
         scores = build_records(LMArenaScore, rows)
-        parsed = Parsed({"lmarena_scores": scores, "lmarena_models": models}, data_date=snapshot, data_date_basis=basis)
+        parsed = Parsed({"lmarena_scores": scores, "lmarena_models": models}, data_date=day, data_date_basis=basis)
         return parsed.note_missing(columns)
 
     @staticmethod

@@ -79,17 +79,24 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
     """Create `raw` tables (and add columns a newer record class has) for these sources."""
     con.execute("create schema if not exists raw")
     con.execute(RUNS_DDL)
-    _add_columns(con, "ingest_runs", RUNS_ADDED)
+    if _add_columns(con, "ingest_runs", RUNS_ADDED):
+        # Runs loaded before data dates existed dated their rows by the capture: say so.
+        con.execute(
+            "update raw.ingest_runs set data_date = cast(captured_at as date), data_date_basis = 'capture' "
+            "where status = 'ok' and data_date is null"
+        )
     for source in sources:
         for table, record in source.tables.items():
             cols = table_columns(record)
             ddl = ", ".join(f'"{c}" {t}' for c, (t, _) in cols.items())
             con.execute(f"create table if not exists raw.{table} ({ddl})")
-            _add_columns(con, table, {c: t for c, (t, _) in cols.items()})
+            if "data_date" in _add_columns(con, table, {c: t for c, (t, _) in cols.items()}):
+                # rows loaded before data dates existed: their parsers dated them by the capture
+                con.execute(f"update raw.{table} set data_date = cast(captured_at as date)")
 
 
-def _add_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> None:
-    """Add the columns a raw table made by an older version lacks (their old rows read null)."""
+def _add_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> list[str]:
+    """Add the columns a raw table made by an older version lacks (their old rows read null); return them."""
     have = {
         r[0]
         for r in con.execute(
@@ -97,9 +104,10 @@ def _add_columns(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, 
             [table],
         ).fetchall()
     }
-    for c, t in columns.items():
-        if c not in have:
-            con.execute(f'alter table raw.{table} add column "{c}" {t}')
+    added = [c for c in columns if c not in have]
+    for c in added:
+        con.execute(f'alter table raw.{table} add column "{c}" {columns[c]}')
+    return added
 
 
 RUN_COLUMNS = (
@@ -148,7 +156,7 @@ def load(
     parsed: Parsed | dict[str, pa.Table],
     started_at: datetime,
     missing: list[str] | None = None,
-    data_date: tuple[date, str] | None = None,
+    data_date: tuple[date | None, str] | None = None,
 ) -> int:
     """Insert every table of `parsed` (records, or their Arrow tables) and its run row atomically.
 

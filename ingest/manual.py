@@ -301,7 +301,8 @@ class ManualSource(Source):
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise IngestError(f"not UTF-8 (byte 0x{content[exc.start]:02x} at offset {exc.start})") from exc
-        snapshot, basis = data_date_of(meta)
+        day, basis = data_date_of(meta)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         lowered = text.lstrip()[:2000].lower()
         if lowered.startswith("<") or "<table" in lowered:
             header, rows, fmt = self._from_html(text, spec)
@@ -309,7 +310,7 @@ class ManualSource(Source):
             header, rows, fmt = self._from_csv(text)
         columns = contract_for(spec, fmt).match(header)
         records = build_records(ManualRow, self._rows(spec, columns, rows, fmt, snapshot))
-        return Parsed({"manual_rows": records}, data_date=snapshot, data_date_basis=basis).note_missing(columns)
+        return Parsed({"manual_rows": records}, data_date=day, data_date_basis=basis).note_missing(columns)
 
     # -- shapes ----------------------------------------------------------------------------
     @staticmethod

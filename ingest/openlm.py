@@ -174,7 +174,8 @@ class OpenLMSource(Source):
         if dupes:
             raise IngestError(f"leaderboard header names {', '.join(dupes)} twice; cannot tell which column is which")
         columns = PAGE_TABLE.match(texts)
-        snapshot, basis = data_date_of(meta, self._page_date(soup))
+        day, basis = data_date_of(meta, self._page_date(soup))
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         rows: list[dict[str, Any]] = []
         for line, tr in enumerate(table.find_all("tr")[1:], start=2):
             cells = _cells(tr)
@@ -207,7 +208,7 @@ class OpenLMSource(Source):
             rows.append(out)
         if not rows:
             raise IngestError("leaderboard table has a header but no model rows")
-        parsed = Parsed({"openlm_scores": build_records(OpenLMScore, rows)}, data_date=snapshot, data_date_basis=basis)
+        parsed = Parsed({"openlm_scores": build_records(OpenLMScore, rows)}, data_date=day, data_date_basis=basis)
         return parsed.note_missing(columns)
 
     @staticmethod
@@ -252,7 +253,8 @@ class OpenLMSource(Source):
                 stated = datetime.fromisoformat(str(stamp)).date()
             except ValueError:
                 raise IngestError(f"metadata last_updated {str(stamp)[:30]!r} is not a date") from None
-        snapshot, basis = data_date_of(meta, stated)
+        day, basis = data_date_of(meta, stated)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         if not models:
             raise IngestError("the 'models' list is empty")
         columns = PREVIOUS_BENCHMARKS.match(
@@ -287,5 +289,5 @@ class OpenLMSource(Source):
             rows.append(row)
         if not rows:
             raise IngestError("the 'models' list is empty")
-        parsed = Parsed({"openlm_scores": build_records(OpenLMScore, rows)}, data_date=snapshot, data_date_basis=basis)
+        parsed = Parsed({"openlm_scores": build_records(OpenLMScore, rows)}, data_date=day, data_date_basis=basis)
         return parsed.note_missing(columns)

@@ -293,7 +293,8 @@ class PreviousSystemSource(Source):
             raise IngestError("metadata has no 'source' naming the leaderboard")
         saved_at = _datetime(info.get("saved_at"), "metadata.saved_at")
         stamped = saved_at or _datetime(info.get("last_updated"), "metadata.last_updated")
-        snapshot, basis = data_date_of(meta, stamped.date() if stamped else None)
+        day, basis = data_date_of(meta, stamped.date() if stamped else None)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         columns = SCRAPED_ENTRY.match(_keys(data["models"]))
         rows: list[dict[str, Any]] = []
         for index, model in enumerate(data["models"], start=1):
@@ -325,9 +326,7 @@ class PreviousSystemSource(Source):
         if not rows:
             raise IngestError("scraped file has no scores")
         scores = build_records(PreviousSystemScore, rows)
-        return Parsed({"previous_system_scores": scores}, data_date=snapshot, data_date_basis=basis).note_missing(
-            columns
-        )
+        return Parsed({"previous_system_scores": scores}, data_date=day, data_date_basis=basis).note_missing(columns)
 
     # -- output CSVs -------------------------------------------------------------------------
     @staticmethod
@@ -357,15 +356,17 @@ class PreviousSystemSource(Source):
             rows.append(row)
         # The file is as of its newest update (it carries no date of its own).
         stamps = [r["last_updated"] for r in rows if r["last_updated"]]
-        snapshot, basis = data_date_of(meta, max(stamps).date() if stamps else None)
+        day, basis = data_date_of(meta, max(stamps).date() if stamps else None)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         for row in rows:
             row["snapshot_date"] = snapshot
         estimates = build_records(PreviousSystemEstimate, rows)
-        return Parsed({"previous_system_estimates": estimates}, data_date=snapshot, data_date_basis=basis)
+        return Parsed({"previous_system_estimates": estimates}, data_date=day, data_date_basis=basis)
 
     @staticmethod
     def _parse_published(body: list[dict[str, str]], meta: CaptureMeta) -> Parsed:
-        snapshot, basis = data_date_of(meta)
+        day, basis = data_date_of(meta)
+        snapshot = day or meta.capture_date  # rows need a date: the fetch date where none is stated
         rows: list[dict[str, Any]] = []
         for line, r in enumerate(body, start=2):
             name = (r.get("Model") or "").strip()
@@ -386,4 +387,4 @@ class PreviousSystemSource(Source):
             row["developer"] = _developer(r.get("Organization"))
             rows.append(row)
         estimates = build_records(PreviousSystemEstimate, rows)
-        return Parsed({"previous_system_estimates": estimates}, data_date=snapshot, data_date_basis=basis)
+        return Parsed({"previous_system_estimates": estimates}, data_date=day, data_date_basis=basis)

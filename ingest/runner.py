@@ -85,6 +85,12 @@ def parse_capture(source: Source, stored: capture_store.StoredCapture) -> ParseO
             raise IngestError("no rows found")
         if parsed.data_date is None:
             parsed.dated(stored.meta)
+        if (
+            parsed.data_date is None
+            and source.live_is_current
+            and stored.meta.origin.startswith(("http://", "https://"))
+        ):
+            parsed.data_date, parsed.data_date_basis = stored.meta.capture_date, "capture"
         return ParseOutcome(
             tables=to_arrow(source, parsed),
             missing=list(parsed.missing),

@@ -84,7 +84,7 @@ def test_json_reports_each_address_and_nothing_is_written(
         "application/json; charset=utf-8",
     )
     assert (lmarena["bytes"], lmarena["rows"], lmarena["error"]) == (1_330_569, 7461, "")
-    assert (lmarena["newest_data_date"], lmarena["data_date_basis"]) == (None, "capture")  # the JSON states none
+    assert (lmarena["newest_data_date"], lmarena["data_date_basis"]) == (None, "none")  # the JSON states none
     with open(shared_data / EPOCH_CSV, newline="", encoding="utf-8") as handle:
         published = [r["Publication date"] for r in csv.DictReader(handle) if r["Publication date"]]
     assert (epoch["result"], epoch["bytes"], epoch["rows"]) == ("ok", (shared_data / EPOCH_CSV).stat().st_size, 311)
@@ -193,7 +193,7 @@ def test_lmarenas_data_date_is_the_datas_own_never_the_day_of_the_check(
     assert code == 0
     assert [(r["rows"], r["newest_data_date"], r["data_date_basis"]) for r in report] == [
         (44, "2026-10-02", "content"),
-        (3, None, "capture"),
+        (3, None, "none"),
         (3, "2025-12-11", "last-modified"),
     ]
     assert "2026-10-02" in table and "undated" in table

@@ -60,8 +60,8 @@ def test_every_parser_declares_its_columns(name: str):
 
 
 # Every saved real capture in ../shared/data: rows, and the data date it states and where it was read.
-# (For a saved file without a date of its own the date in its name is the export's; two files state
-# none: the previous system's published CSV, dated by the capture here.)
+# (For a saved file without a date of its own the date in its name is the export's; one file states none
+# at all, the previous system's published CSV: it has no data date, rather than its copy's mtime.)
 REAL = [
     (
         "lmarena",
@@ -84,7 +84,7 @@ REAL = [
     ("previous_system", "previous_system/clean/above_1e25_flop.csv", 104, "2025-08-15", "content"),
     ("previous_system", "previous_system/clean/below_1e25_flop.csv", 192, "2025-08-15", "content"),
     ("previous_system", "previous_system/staging/above_1e25_flop_staging.csv", 35, "2025-08-15", "content"),
-    ("previous_system", "previous_system/published/published_data.csv", 26, "2026-12-01", "capture"),
+    ("previous_system", "previous_system/published/published_data.csv", 26, None, "none"),
     ("previous_system", "previous_system/scraped/lmarena_models.json", 217, "2025-08-15", "content"),
     ("previous_system", "previous_system/scraped/superclue_models.json", 155, "2025-08-15", "content"),
     ("openlm", "openlm/openlm_arena_parsed_2025-08-15.json", 214, "2025-08-15", "content"),
@@ -115,4 +115,4 @@ def test_each_real_capture_has_every_expected_column_and_states_its_date(shared_
     assert parsed.row_count == rows
     if parsed.data_date is None:  # the loader dates it as the runner does
         parsed.dated(CaptureMeta(str(path), datetime(2026, 12, 1), path.name))
-    assert (parsed.data_date, parsed.data_date_basis) == (date.fromisoformat(day), basis)
+    assert (parsed.data_date, parsed.data_date_basis) == (date.fromisoformat(day) if day else None, basis)

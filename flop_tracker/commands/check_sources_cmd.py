@@ -23,7 +23,7 @@ columns: result is the HTTP status and ok (fetched and parsed), failed (fetched,
 parsed: the reason follows the table) or unreachable; type is the content type's
 subtype (json, xml, csv, html...); newest is the date of the newest data, as the data
 states it (a publication date, a file name's date, the host's Last-Modified, the newest
-row's date); "undated" when nothing states one (the JSON says data_date_basis "capture").
+row's date); "undated" when nothing states one (the JSON says data_date_basis "none").
 Exit status: 0 when every address fetched and parsed, 1 otherwise, 2 on bad arguments.
 """
 

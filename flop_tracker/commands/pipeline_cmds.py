@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from flop_tracker import pipeline
+from flop_tracker.commands import status_cmd
 from flop_tracker.commands.common import paths_from
 from flop_tracker.console import console, fail
 from ingest import registry
@@ -142,7 +143,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     if captures:
         console.print(f"Saved captures read from {shown_path(captures)}", markup=False)
-    return _report_build(pipeline.build(paths))
+    built = _report_build(pipeline.build(paths))
+    console.print("\nSources: how old the newest data is (flop-tracker status)", markup=False)
+    stale = status_cmd.check(args)
+    return built or stale
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -228,9 +232,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="the main job: ingest every source, then build",
         description="Fetch every source live; where one cannot be reached, replay its newest stored\n"
         "capture and load the saved captures folder ($FLOP_TRACKER_CAPTURES, or ../shared/data\n"
-        "when present). Then build. Says which sources it could not reach.",
+        "when present). Then build. Says which sources it could not reach, and ends with\n"
+        "how old each source's newest data is (the `flop-tracker status` table).",
+        epilog="exit status: 0; 1 when a source failed to build; 2 on bad arguments or settings;\n"
+        f"{status_cmd.EXIT_STALE} with --fail-on-stale when the build succeeded but a source or lab feed is stale.",
     )
     p.add_argument("--offline", action="store_true", help="do not fetch; use stored and saved captures")
     p.add_argument("--captures", metavar="DIR", help="saved captures folder (default: ../shared/data if present)")
     p.add_argument("--no-captures", action="store_true", help="do not load a saved captures folder")
+    status_cmd.add_fail_on_stale(p)
     p.set_defaults(func=cmd_run)

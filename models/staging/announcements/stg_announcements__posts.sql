@@ -33,7 +33,8 @@ final as (
         flop_text,
         ingest_run_id,
         capture_sha256,
-        captured_at
+        captured_at,
+        coalesce(cast(published_at as date), data_date) as data_date
     from source
 
 )

@@ -38,7 +38,7 @@ final as (
         ingest_run_id,
         capture_sha256,
         captured_at,
-        coalesce(data_date, cast(captured_at as date)) as data_date
+        data_date
     from source
 
 )

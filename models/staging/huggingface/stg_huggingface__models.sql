@@ -42,7 +42,8 @@ final as (
         capture_format,
         ingest_run_id,
         capture_sha256,
-        captured_at
+        captured_at,
+        coalesce(cast(last_modified as date), data_date) as data_date
     from source
 
 )

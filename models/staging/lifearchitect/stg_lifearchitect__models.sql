@@ -31,7 +31,9 @@ final as (
         cast(snapshot_date as date) as snapshot_date,
         ingest_run_id,
         capture_sha256,
-        captured_at
+        captured_at,
+        -- the row's own date where the capture states one (a history row's date); null where it states none
+        case when data_date is not null then cast(snapshot_date as date) end as data_date
     from source
 
 )

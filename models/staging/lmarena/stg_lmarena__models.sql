@@ -20,7 +20,8 @@ final as (
         capture_format,
         ingest_run_id,
         capture_sha256,
-        captured_at
+        captured_at,
+        data_date
     from source
 
 )

@@ -37,7 +37,8 @@ final as (
         cast(submission_date as date) as submission_date,
         ingest_run_id,
         capture_sha256,
-        captured_at
+        captured_at,
+        data_date
     from source
 
 )

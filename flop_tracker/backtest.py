@@ -395,7 +395,15 @@ def backtest(
                     progress(k + 1, len(dates), checkpoint_date)
                 variables = {"exclude_epoch_values": exclude_epoch_values, "as_of": checkpoint_date.isoformat()}
                 outcome = run_dbt(
-                    ["build", "--vars", json.dumps(variables), "--exclude", "resource_type:test"], scratch_paths
+                    [
+                        "build",
+                        "--vars",
+                        json.dumps(variables),
+                        "--exclude",
+                        "resource_type:test",
+                        "resource_type:unit_test",
+                    ],
+                    scratch_paths,
                 )
                 if not outcome.success:
                     raise RuntimeError(

@@ -16,6 +16,11 @@ from flop_tracker.build_state import clear_inputs
 from kernel.database import DatabaseLockedError, locked_message
 from kernel.paths import DATA_DIR_ENV, DB_ENV, PROJECT_ROOT, Paths, decisions_dir
 
+# dbt unit tests check the SQL's logic on fixed inputs (see the models' YAML); they run in the test suite
+# (tests/test_dbt_unit_tests.py: `dbt test --select test_type:unit`), not on every build of the data, as
+# dbt's documentation advises for production runs (~0.5 s each).
+NO_UNIT_TESTS = ["--exclude", "resource_type:unit_test"]
+
 
 @dataclass
 class DbtOutcome:

@@ -12,7 +12,7 @@ from rich.table import Table
 from flop_tracker import build_state
 from flop_tracker.console import console
 from flop_tracker.dataset_files import write_dataset_files
-from flop_tracker.dbt_runner import DbtOutcome, run_dbt
+from flop_tracker.dbt_runner import NO_UNIT_TESTS, DbtOutcome, run_dbt
 from flop_tracker.hub_repos import tracked_hub_repos
 from ingest import registry
 from ingest.base import Source
@@ -200,12 +200,12 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
     ensure_raw(paths)
     if select:
         with console.status("dbt build: the selected nodes...", spinner="dots"):
-            return run_dbt(["build", "--select", *select], paths)
+            return run_dbt(["build", "--select", *select, *NO_UNIT_TESTS], paths)
     plan, inputs = build_state.plan_for(paths, full=full)
     if plan.nothing_to_do:
         outcome = DbtOutcome(success=True)
     else:
-        args = ["build"] if plan.full else ["build", "--select", *plan.select]
+        args = ["build", *NO_UNIT_TESTS] if plan.full else ["build", "--select", *plan.select, *NO_UNIT_TESTS]
         with console.status(f"dbt build ({plan.reason})...", spinner="dots"):
             outcome = run_dbt(args, paths, planned=True)
     outcome.plan = plan.reason

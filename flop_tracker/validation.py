@@ -9,6 +9,7 @@ compares. The comparison itself is one SQL query over the rebuilt marts.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import statistics
 import tempfile
@@ -56,6 +57,41 @@ from main.models as models
 full outer join truth on models.model_id = truth.model_id
 """
 
+# How well each reading of Epoch's interval holds: for models whose compute is also known from
+# the developer's own disclosure (stated compute, 6ND from disclosed size and tokens, hardware
+# or cost), whether that figure lies inside Epoch's 90% interval, per reading (the interval the
+# notes state, or the confidence word's factor).
+EPOCH_READINGS_SQL = """
+with direct as (
+    select model_id, training_flop
+    from intermediate.int_estimates_ranked
+    where method in ('developer_disclosed', 'operation_counting', 'hardware', 'training_cost')
+    qualify row_number() over (partition by model_id order by method_priority, method) = 1
+)
+select
+    case when epoch.interval_reading = 'stated_ci' then 'stated 90% CI'
+        else epoch.epoch_confidence || ' (x' || cast(epoch.interval_factor as integer) || ')' end as reading,
+    count(*) filter (where direct.model_id is not null) as compared,
+    count(*) filter (where direct.training_flop between epoch.flop_low and epoch.flop_high) as inside,
+    median(log10(epoch.flop_high / epoch.flop_low)) filter (where direct.model_id is not null) as width_dex,
+    count(*) as figures
+from intermediate.int_epoch_compute_latest as epoch
+left join direct on epoch.model_id = direct.model_id
+group by all
+order by reading <> 'stated 90% CI', min(epoch.interval_factor), reading
+"""
+
+
+@dataclass(frozen=True)
+class EpochReading:
+    """One way of reading Epoch's interval, checked against the developer's own figures."""
+
+    reading: str
+    compared: int
+    inside: int
+    median_width_dex: float | None
+    figures: int  # Epoch figures read this way, compared or not
+
 
 @dataclass
 class Row:
@@ -73,10 +109,40 @@ class Row:
     @property
     def log_error(self) -> float | None:
         if self.epoch_flop and self.training_flop:
-            import math
-
             return math.log10(self.training_flop / self.epoch_flop)
         return None
+
+    @property
+    def has_interval(self) -> bool:
+        return bool(self.epoch_flop and self.flop_low and self.flop_high)
+
+    @property
+    def inside(self) -> bool:
+        """Whether Epoch's figure lies in the estimate's 90% interval (ends included)."""
+        return self.has_interval and self.flop_low <= self.epoch_flop <= self.flop_high
+
+    @property
+    def width_dex(self) -> float | None:
+        return math.log10(self.flop_high / self.flop_low) if self.has_interval else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many Epoch figures fall inside the 90% intervals, and how wide those intervals are."""
+
+    inside: int
+    total: int
+    median_width_dex: float | None
+
+    @property
+    def share(self) -> float | None:
+        return self.inside / self.total if self.total else None
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> Coverage:
+        rows = [r for r in rows if r.has_interval]
+        widths = [r.width_dex for r in rows]
+        return cls(sum(r.inside for r in rows), len(rows), statistics.median(widths) if widths else None)
 
 
 @dataclass
@@ -86,6 +152,7 @@ class ValidationReport:
     epoch_file: str
     excluded_own_values: bool
     rows: list[Row] = field(default_factory=list)
+    epoch_readings: list[EpochReading] = field(default_factory=list)
 
     @property
     def true_above_on_leaderboards(self) -> list[Row]:
@@ -132,6 +199,28 @@ class ValidationReport:
     def worst_errors(self) -> list[Row]:
         return sorted(self.compared, key=lambda r: -abs(r.log_error))
 
+    @property
+    def coverage(self) -> Coverage:
+        """Epoch figures inside the primary estimate's 90% interval, over every compared model."""
+        return Coverage.of(self.compared)
+
+    @property
+    def coverage_by_method(self) -> dict[str, Coverage]:
+        methods = sorted({r.method for r in self.compared if r.method})
+        return {m: Coverage.of([r for r in self.compared if r.method == m]) for m in methods}
+
+    @property
+    def candidates(self) -> list[Row]:
+        return [r for r in self.rows if r.flagged]
+
+    @property
+    def uncertain(self) -> list[Row]:
+        return [r for r in self.candidates if r.classification == "uncertain"]
+
+    @property
+    def uncertain_share(self) -> float | None:
+        return len(self.uncertain) / len(self.candidates) if self.candidates else None
+
 
 def check_epoch_file(epoch_file: Path) -> None:
     """Parse the Epoch file before any rebuild, so a bad file fails at once with the parser's message."""
@@ -151,7 +240,10 @@ def build_scratch(paths: Paths, epoch_file: Path, exclude_epoch_values: bool, ex
     if result.status not in {"ok", "degraded", "unchanged"}:
         raise ValueError(result.line)
     variables = {"exclude_epoch_values": exclude_epoch_values, **(extra_vars or {})}
-    outcome = run_dbt(["build", "--vars", json.dumps(variables), "--exclude", "resource_type:test"], scratch_paths)
+    outcome = run_dbt(
+        ["build", "--vars", json.dumps(variables), "--exclude", "resource_type:test", "resource_type:unit_test"],
+        scratch_paths,
+    )
     if not outcome.success:
         raise RuntimeError("scratch build failed: " + "; ".join(outcome.failures or [outcome.error]))
     return scratch
@@ -163,10 +255,12 @@ def compare(db: Path, epoch_file: Path, exclude_epoch_values: bool) -> Validatio
     con: duckdb.DuckDBPyConnection = connect(db, read_only=True)
     try:
         fetched = con.execute(COMPARISON_SQL, [sha]).fetchall()
+        readings = con.execute(EPOCH_READINGS_SQL).fetchall()
     finally:
         con.close()
     report = ValidationReport(str(epoch_file), exclude_epoch_values)
     report.rows = [Row(*r) for r in fetched]
+    report.epoch_readings = [EpochReading(*r) for r in readings]
     return report
 
 

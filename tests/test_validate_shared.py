@@ -8,6 +8,7 @@ the candidates file itself.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import duckdb
@@ -115,3 +116,45 @@ def test_validate_never_rebuilds_the_database_flop_tracker_db_names(
     before = shared_build.db.read_bytes()
     validate(Paths(shared_build.data_dir), EPOCH_FILE, exclude_epoch_values=True)
     assert shared_build.db.read_bytes() == before
+
+
+_NUMBER = r"\d+(?:\.\d+)?(?:\s*[eE]\s*\+?\d+|\s*[x×*]\s*10\s*\^\s*\+?\d+)?"
+_STATED = re.compile(
+    rf"(?:(\d+)\s*%\s*)?(?:\bCI\b|confidence interval|credible interval)\s*(?:of|is|:|=)?\s*[\[(]?\s*({_NUMBER})"
+    rf"\s*(?:to|-|–|,)\s*({_NUMBER})",
+    re.I,
+)
+
+
+def _stated_interval(notes: str | None) -> tuple[float, float] | None:
+    """Python's reading of the interval a note states (an oracle for the epoch_stated_interval macro)."""
+    match = _STATED.search(notes or "")
+    if not match or match[1] not in (None, "90"):
+        return None
+
+    def number(text: str) -> float:
+        return float(re.sub(r"\s+", "", re.sub(r"\s*[x×*]\s*10\s*\^\s*", "e", text)))
+
+    a, b = number(match[2]), number(match[3])
+    return (min(a, b), max(a, b))
+
+
+def test_epoch_stated_intervals_are_read_from_the_real_notes(shared_build: Paths):
+    con = duckdb.connect(str(shared_build.db), read_only=True)
+    try:
+        rows = con.execute(
+            "select model_id, training_compute_flop, training_compute_notes, stated_ci_low, stated_ci_high, "
+            "interval_reading, flop_low, flop_high from intermediate.int_epoch_compute_latest"
+        ).fetchall()
+    finally:
+        con.close()
+    by_id = {r[0]: r for r in rows}
+    # GPT-4: "90% CI: 8.2E+24 to 4.4E+25" (not Speculative's x/30..x30); GPT-4o mini: "90% CI [3.23e+24, 2.05e+25]"
+    assert by_id["gpt-4"][5:] == ("stated_ci", 8.2e24, 4.4e25)
+    assert by_id["gpt-4o-mini"][5:] == ("stated_ci", 3.23e24, 2.05e25)
+    stated = {r[0] for r in rows if r[5] == "stated_ci"}
+    assert stated == {"gpt-4", "gpt-4o-mini", "goat"}  # every note in the shared exports that states a 90% CI
+    for model_id, flop, notes, low, high, reading, *_ in rows:
+        assert ((low, high) if low is not None else None) == _stated_interval(notes), model_id
+        if reading == "confidence_word":  # the fallback: the confidence word's factor
+            assert low is None or not (low <= flop <= high), model_id

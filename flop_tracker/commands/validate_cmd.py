@@ -9,13 +9,50 @@ from rich.table import Table
 
 from flop_tracker.commands.common import paths_from
 from flop_tracker.console import console, fail
-from flop_tracker.validation import ValidationReport, validate
+from flop_tracker.validation import Coverage, ValidationReport, validate
 from ingest.base import IngestError
 from kernel.text import clean_terminal
 
 
 def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.2e}"
+
+
+def _width(c: Coverage) -> str:
+    return "-" if c.median_width_dex is None else f"{c.median_width_dex:.2f}"
+
+
+def render_calibration(report: ValidationReport) -> None:
+    """The interval line, overall and per primary method, and the share of candidates left uncertain."""
+    c = report.coverage
+    console.print(
+        f"  interval  {c.share or 0:.2f} of Epoch figures inside the 90% interval ({c.inside} of {c.total}), "
+        f"median width {_width(c)} dex",
+        markup=False,
+        soft_wrap=True,
+    )
+    for method, m in report.coverage_by_method.items():
+        console.print(
+            f"    {method:<21} {m.share or 0:.2f} ({m.inside} of {m.total}), median width {_width(m)} dex",
+            markup=False,
+            soft_wrap=True,
+        )
+    console.print("  Epoch's interval readings, checked against the same model's disclosed compute:", markup=False)
+    for r in report.epoch_readings:
+        share = f"{r.inside / r.compared:.2f}" if r.compared else "   -"
+        width = f", median width {r.median_width_dex:.2f} dex" if r.median_width_dex is not None else ""
+        console.print(
+            f"    {r.reading:<21} {share} ({r.inside} of {r.compared}){width}; {r.figures} Epoch figures read so",
+            markup=False,
+            soft_wrap=True,
+        )
+    candidates = report.candidates
+    console.print(
+        f"  uncertain {report.uncertain_share or 0:.2f} of the candidates file ({len(report.uncertain)} of "
+        f"{len(candidates)})",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def render(report: ValidationReport) -> None:
@@ -27,19 +64,23 @@ def render(report: ValidationReport) -> None:
         f"  recall    {report.recall or 0:.2f}  ({len(report.recalled)} of {len(truth)} Epoch >=1e25 models "
         "on the leaderboards are in the candidates file)",
         markup=False,
+        soft_wrap=True,
     )
     above = sum(r.epoch_flop >= 1e25 for r in flagged)
     console.print(
         f"  precision {report.precision or 0:.2f}  ({above} of {len(flagged)} candidates with an Epoch figure "
         "are >=1e25 by Epoch)",
         markup=False,
+        soft_wrap=True,
     )
     median = report.median_abs_log_error
     console.print(
         f"  median |log10(estimate/Epoch)| {median if median is not None else float('nan'):.2f} "
         f"over {len(report.compared)} models",
         markup=False,
+        soft_wrap=True,
     )
+    render_calibration(report)
     table = Table(title="Worst misses", title_justify="left")
     for col in ("model", "Epoch", "estimate", "method", "why listed"):
         table.add_column(col, overflow="fold")

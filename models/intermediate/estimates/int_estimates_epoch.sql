@@ -1,5 +1,6 @@
-{#- Method: Epoch AI's published estimate, its confidence read as a 90% interval
-    (Confident x3, Likely x10, Speculative x30; see the epoch_confidence_intervals seed).
+{#- Method: Epoch AI's published estimate with its 90% interval: the interval Epoch's notes
+    state where they state one, else its confidence read as a factor (Confident x3, Likely
+    x10, Speculative x30; see the epoch_confidence_intervals seed and int_epoch_compute_latest).
     With var exclude_epoch_values this method yields nothing: validation then measures
     the estimator without any model's own Epoch figure. Tracked models only (Epoch lists
     thousands of models no leaderboard or seed names), as every method model. -#}
@@ -31,11 +32,15 @@ final as (
         model_id,
         'epoch_reference' as method,
         training_compute_flop as training_flop,
-        {{ flop_low('training_compute_flop', 'interval_factor') }} as flop_low,
-        {{ flop_high('training_compute_flop', 'interval_factor') }} as flop_high,
+        flop_low,
+        flop_high,
         tracker_confidence as confidence,
         'Epoch AI estimate ' || {{ fmt_sci('training_compute_flop') }} || ' FLOP (' || epoch_confidence
-        || ', read as x/' || cast(interval_factor as integer) || '..x' || cast(interval_factor as integer)
+        || case
+            when interval_reading = 'stated_ci'
+                then ', Epoch''s stated 90% CI ' || {{ fmt_sci('flop_low') }} || '..' || {{ fmt_sci('flop_high') }}
+            else ', read as x/' || cast(interval_factor as integer) || '..x' || cast(interval_factor as integer)
+        end
         || ') from the ' || export_name || ' export captured ' || cast(cast(captured_at as date) as varchar)
         || coalesce('; Epoch notes: ' || left(regexp_replace(training_compute_notes, '\s+', ' ', 'g'), 160), '')
             as reasoning,

@@ -29,8 +29,8 @@ epoch_as_reference as (
         model_id,
         'epoch_reference' as method,
         training_compute_flop as training_flop,
-        {{ flop_low('training_compute_flop', 'interval_factor') }} as flop_low,
-        {{ flop_high('training_compute_flop', 'interval_factor') }} as flop_high,
+        flop_low,
+        flop_high,
         tracker_confidence as confidence,
         evidence_date
     from epoch_compute

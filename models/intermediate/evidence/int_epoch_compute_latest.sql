@@ -1,5 +1,8 @@
 {#- Epoch's training compute per model: the newest capture's value, preferring the
-    Large-Scale export, then Notable, then All. One row per model_id with a figure. -#}
+    Large-Scale export, then Notable, then All, with its 90% interval: the interval Epoch's
+    analysts state in the notes where there is one that holds the figure (GPT-4's "90% CI:
+    8.2E+24 to 4.4E+25"; epoch_stated_interval macro), else the confidence word read as a
+    factor (epoch_confidence_intervals seed). One row per model_id with a figure. -#}
 with
 
 names as (
@@ -39,6 +42,21 @@ joined as (
 
 ),
 
+latest as (
+
+    select
+        joined.*,
+        {{ epoch_stated_interval('joined.training_compute_notes', 'low') }} as stated_ci_low,
+        {{ epoch_stated_interval('joined.training_compute_notes', 'high') }} as stated_ci_high
+    from joined
+    where coalesce(joined.confidence, 'unknown') <> 'wrong'
+    qualify row_number() over (
+        partition by joined.model_id
+        order by joined.captured_at desc, joined.export_rank asc, joined.training_compute_flop desc
+    ) = 1
+
+),
+
 final as (
 
     select
@@ -52,6 +70,23 @@ final as (
         coalesce(joined.confidence, 'unknown') as epoch_confidence,
         intervals.interval_factor,
         intervals.tracker_confidence,
+        joined.stated_ci_low,
+        joined.stated_ci_high,
+        case
+            when joined.training_compute_flop between joined.stated_ci_low and joined.stated_ci_high
+                then 'stated_ci'
+            else 'confidence_word'
+        end as interval_reading,
+        case
+            when joined.training_compute_flop between joined.stated_ci_low and joined.stated_ci_high
+                then joined.stated_ci_low
+            else {{ flop_low('joined.training_compute_flop', 'intervals.interval_factor') }}
+        end as flop_low,
+        case
+            when joined.training_compute_flop between joined.stated_ci_low and joined.stated_ci_high
+                then joined.stated_ci_high
+            else {{ flop_high('joined.training_compute_flop', 'intervals.interval_factor') }}
+        end as flop_high,
         joined.training_compute_notes,
         joined.parameters,
         joined.training_dataset_size,
@@ -59,14 +94,9 @@ final as (
         joined.export_name,
         joined.captured_at,
         coalesce(joined.publication_date, cast(joined.captured_at as date)) as evidence_date
-    from joined
+    from latest as joined
     left join confidence_intervals as intervals
         on coalesce(joined.confidence, 'unknown') = intervals.epoch_confidence
-    where coalesce(joined.confidence, 'unknown') <> 'wrong'
-    qualify row_number() over (
-        partition by joined.model_id
-        order by joined.captured_at desc, joined.export_rank asc, joined.training_compute_flop desc
-    ) = 1
 
 )
 

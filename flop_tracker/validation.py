@@ -67,18 +67,29 @@ with direct as (
     from intermediate.int_estimates_ranked
     where method in ('developer_disclosed', 'operation_counting', 'hardware', 'training_cost')
     qualify row_number() over (partition by model_id order by method_priority, method) = 1
+),
+read as (
+    select
+        case when epoch.interval_reading = 'stated_ci' then 'stated 90% CI'
+            else epoch.epoch_confidence || ' (x' || cast(epoch.interval_factor as integer) || ')' end as reading,
+        epoch.interval_reading = 'stated_ci' as stated,
+        epoch.interval_factor,
+        epoch.flop_low,
+        epoch.flop_high,
+        direct.model_id is not null as has_direct,
+        direct.training_flop
+    from intermediate.int_epoch_compute_latest as epoch
+    left join direct on epoch.model_id = direct.model_id
 )
 select
-    case when epoch.interval_reading = 'stated_ci' then 'stated 90% CI'
-        else epoch.epoch_confidence || ' (x' || cast(epoch.interval_factor as integer) || ')' end as reading,
-    count(*) filter (where direct.model_id is not null) as compared,
-    count(*) filter (where direct.training_flop between epoch.flop_low and epoch.flop_high) as inside,
-    median(log10(epoch.flop_high / epoch.flop_low)) filter (where direct.model_id is not null) as width_dex,
+    reading,
+    count(*) filter (where has_direct) as compared,
+    count(*) filter (where training_flop between flop_low and flop_high) as inside,
+    median(log10(flop_high / flop_low)) filter (where has_direct) as width_dex,
     count(*) as figures
-from intermediate.int_epoch_compute_latest as epoch
-left join direct on epoch.model_id = direct.model_id
-group by all
-order by reading <> 'stated 90% CI', min(epoch.interval_factor), reading
+from read
+group by reading, stated
+order by stated desc, min(interval_factor), reading
 """
 
 

@@ -30,7 +30,7 @@ from kernel.database import connect
 from kernel.paths import PROJECT_ROOT, Paths, curated_seeds_dir, decisions_dir
 
 STATE_TABLE = "meta.build_inputs"
-PROJECT_PARTS = ("models", "macros", "tests/data_tests", "analyses")
+PROJECT_PARTS = ("models", "macros", "snapshots", "tests/data_tests", "analyses")
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
 MART = "main.models"
 

@@ -8,6 +8,7 @@ import sys
 from flop_tracker import __version__
 from flop_tracker.commands import (
     backtest_cmd,
+    changes_cmd,
     chart_cmd,
     check_sources_cmd,
     docs_cmd,
@@ -35,6 +36,7 @@ COMMANDS = [
     backtest_cmd,
     docs_cmd,
     review_cmd,
+    changes_cmd,
 ]
 
 DESCRIPTION = """\

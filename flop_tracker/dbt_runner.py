@@ -35,6 +35,7 @@ class DbtOutcome:
     elapsed_s: float | None = None  # dbt's own clock for the command
     dropped: list = field(default_factory=list)  # (name, reason, count) identity excluded
     nodes: list = field(default_factory=list)  # dbt's own result per node (e.g. source freshness results)
+    history: object | None = None  # history.Build recorded after a complete build
 
 
 def dbt_env(paths: Paths) -> dict[str, str]:
@@ -65,7 +66,7 @@ def release_database() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-SHADOWED = ("models", "macros", "tests", "analyses", "dbt_project.yml", "profiles.yml")
+SHADOWED = ("models", "macros", "snapshots", "tests", "analyses", "dbt_project.yml", "profiles.yml")
 
 
 def project_dir(paths: Paths) -> Path:
@@ -99,7 +100,7 @@ def project_dir(paths: Paths) -> Path:
 # handed to the next invocation while nothing it depends on has changed (see _parse_key). One entry:
 # the last project used, so a test session that builds many data directories holds one manifest.
 _PARSED: dict[str, object] = {}
-PARSED_COMMANDS = {"build", "run", "test", "seed", "compile", "show", "ls", "list", "source"}
+PARSED_COMMANDS = {"build", "run", "test", "seed", "snapshot", "compile", "show", "ls", "list", "source"}
 WRITE_COMMANDS = {"build", "run", "seed", "snapshot"}
 
 
@@ -112,7 +113,7 @@ def _parse_key(project: Path, args: list[str]) -> str:
     parts = [str(project), os.environ.get(DB_ENV, ""), str(decisions_dir())]
     if "--vars" in args[:-1]:
         parts.append(args[args.index("--vars") + 1])
-    for folder in ("models", "macros", "tests/data_tests", "analyses"):
+    for folder in ("models", "macros", "snapshots", "tests/data_tests", "analyses"):
         for path in sorted((PROJECT_ROOT / folder).rglob("*")):
             if path.is_file():
                 stat = path.stat()
@@ -124,6 +125,21 @@ def _parse_key(project: Path, args: list[str]) -> str:
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
             parts.append(f"{path.name}:{path.stat().st_mtime_ns}" if path.suffix == ".yml" else path.name)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def without_snapshots(args: list[str]) -> list[str]:
+    """`dbt build` args that leave the snapshots out (merged into an --exclude already given).
+
+    The mart's history is taken only after a complete build has written its files
+    (pipeline.build); a `dbt build` of a selection, a failed build, or a validate/backtest
+    scratch copy must never record a version of it.
+    """
+    if not args or args[0] != "build":
+        return args
+    if "--exclude" in args:
+        at = args.index("--exclude") + 1
+        return [*args[:at], "resource_type:snapshot", *args[at:]]
+    return [*args, "--exclude", "resource_type:snapshot"]
 
 
 def forget_parsed_project() -> None:
@@ -157,7 +173,7 @@ def run_dbt(args: list[str], paths: Paths, quiet: bool = True, planned: bool = F
     # `compile` and `docs` still write theirs (the benchmark's raw-SQL floor reads compiled code); the parse
     # keeps its partial-parse file but not the manifest (~0.25 s).
     no_json = ["--no-write-json"] if args and args[0] in WRITE_COMMANDS | {"test"} else []
-    full = [*flags, *no_json, *args, *where]
+    full = [*flags, *no_json, *without_snapshots(args), *where]
     cwd = Path.cwd()
     os.chdir(project)
     try:

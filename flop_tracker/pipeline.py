@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flop_tracker import build_state
+from flop_tracker import build_state, history
 from flop_tracker.console import console
 from flop_tracker.dataset_files import write_dataset_files
 from flop_tracker.dbt_runner import NO_UNIT_TESTS, DbtOutcome, run_dbt
@@ -217,6 +217,11 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
             con.close()
         outcome.files = write_dataset_files(paths)
         outcome.dropped = dropped_names(paths)
+        recorded = history.record_build(paths, inputs, skip_if_unchanged=plan.nothing_to_do)
+        outcome.history = recorded.build
+        if recorded.error:
+            outcome.success = False
+            outcome.error = f"the files were written, but the build's history could not be recorded: {recorded.error}"
     return outcome
 
 

@@ -146,6 +146,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     built = _report_build(pipeline.build(paths))
     console.print("\nSources: how old the newest data is (flop-tracker status)", markup=False)
     stale = status_cmd.check(args)
+    if built == 0:  # the run ends with one line of what this build changed
+        from flop_tracker.changes import latest_summary
+
+        console.print(latest_summary(paths), markup=False, soft_wrap=True)
     return built or stale
 
 

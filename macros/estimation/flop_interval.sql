@@ -25,3 +25,12 @@
 {% macro fmt_sci(x) -%}
     printf('%.2e', cast({{ x }} as double))
 {%- endmacro %}
+
+{#- x rounded to `digits` significant figures (null and 0 stay as they are): a stored figure
+    that float noise in its last bits cannot change. -#}
+{% macro round_significant(x, digits) -%}
+    (case
+        when ({{ x }}) is null or ({{ x }}) = 0 then ({{ x }})
+        else round(({{ x }}), {{ digits - 1 }} - cast(floor(log10(abs({{ x }}))) as integer))
+    end)
+{%- endmacro %}

@@ -16,6 +16,7 @@ from flop_tracker.commands import (
     pipeline_cmds,
     query_cmd,
     review_cmd,
+    site_cmd,
     sql_cmd,
     status_cmd,
     validate_cmd,
@@ -37,6 +38,7 @@ COMMANDS = [
     docs_cmd,
     review_cmd,
     changes_cmd,
+    site_cmd,
 ]
 
 DESCRIPTION = """\

@@ -35,6 +35,7 @@ from flop_tracker import changes as changes_mod
 from flop_tracker import chart, history
 from flop_tracker.changes import KEYS, TITLES
 from kernel.database import connect
+from kernel.files import atomic_write
 from kernel.paths import Paths
 
 THRESHOLD = 1e25
@@ -173,6 +174,12 @@ def load(paths: Paths) -> tuple[list[ModelPage], changes_mod.Report, chart.Chart
 
 
 # -- writing ------------------------------------------------------------------------------------
+def _when(value: object) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else str(value)
+
+
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("flop_tracker", "site_templates"),
@@ -183,7 +190,7 @@ def environment() -> Environment:
     )
     env.filters["sci"] = sci
     env.filters["sources"] = source_parts
-    env.filters["when"] = lambda v: "" if v is None else (v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else str(v))
+    env.filters["when"] = _when
     return env
 
 
@@ -202,22 +209,13 @@ def datatables_loader() -> Markup:
     )
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def build_site(paths: Paths, output: Path) -> SiteResult:
     """Render every page in memory, then write them; models/ holds exactly the mart's pages."""
     pages, report, points = load(paths)
     env = environment()
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     by_id = {p.row["model_id"]: p.file for p in pages}
-    latest = {
-        key: [{**row, "file": by_id.get(row["model_id"])} for row in report.lists[key][:25]] for key in KEYS
-    }
+    latest = {key: [{**row, "file": by_id.get(row["model_id"])} for row in report.lists[key][:25]] for key in KEYS}
     rows = [p.row for p in pages]
     counts = {k: sum(1 for r in rows if r["threshold_classification"] == k) for k in chart.CLASS_ORDER}
     index = env.get_template("index.html").render(
@@ -250,9 +248,9 @@ def build_site(paths: Paths, output: Path) -> SiteResult:
     if folder.exists():
         shutil.rmtree(folder)
     for name, text in rendered.items():
-        _write(folder / name, text)
-    _write(output / "index.html", index)
-    _write(output / ".nojekyll", "")  # GitHub Pages: serve the files as they are
+        atomic_write(folder / name, text)
+    atomic_write(output / "index.html", index)
+    atomic_write(output / ".nojekyll", "")  # GitHub Pages: serve the files as they are
     return SiteResult(output=output, models=len(pages), pages=len(rendered))
 
 

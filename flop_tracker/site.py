@@ -191,6 +191,7 @@ def environment() -> Environment:
     env.filters["sci"] = sci
     env.filters["sources"] = source_parts
     env.filters["when"] = _when
+    env.globals["chart_css"] = Markup(chart.CSS)  # the chart's own styles (axes, grid, 1e25 line), reused
     return env
 
 

@@ -75,6 +75,15 @@ def sci(value: float | None) -> str:
     return "" if value is None else f"{value:.2e}".replace("e+", "e")
 
 
+def order_key(value: float | None) -> str:
+    """A sort key for a FLOP figure that orders the same as text and as a number: log10, fixed width.
+
+    DataTables picks a column's type from its data; '6.3e+24' may be taken for text and sorted as
+    such, '024.79934' sorts right either way.
+    """
+    return "000.00000" if not value or value <= 0 else f"{math.log10(value):09.5f}"
+
+
 def safe_url(text: str) -> str | None:
     """`text` when it is an http(s) URL with a host, else None (it will be shown as text)."""
     parts = urlsplit(text)
@@ -190,6 +199,7 @@ def environment() -> Environment:
     )
     env.filters["sci"] = sci
     env.filters["sources"] = source_parts
+    env.filters["order_key"] = order_key
     env.filters["when"] = _when
     env.globals["chart_css"] = Markup(chart.CSS)  # the chart's own styles (axes, grid, 1e25 line), reused
     return env

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from flop_tracker import pipeline
 from flop_tracker.cli import main
-from flop_tracker.site import ModelPage, environment, estimates_svg_rows, page_name, source_parts
+from flop_tracker.site import ModelPage, environment, estimates_svg_rows, order_key, page_name, source_parts
 from ingest.runner import Ingestor
 from kernel.paths import DECISIONS_ENV, Paths
 from review.decisions import ReviewDecision, append_decision, now_utc
@@ -43,6 +43,12 @@ def test_page_names_are_safe_and_distinct():
     assert page_name("GPT-4o") == "gpt-4o-9b816f4a62.html"  # never the same file as gpt-4o's
     for name in (page_name(x) for x in ("..", "../../x", "a/b", "a\\b", ".hidden", "x\x00y", "é")):
         assert "/" not in name and "\\" not in name and not name.startswith(".") and ".." not in name
+
+
+def test_flop_sort_keys_order_as_text_and_as_numbers():
+    keys = [order_key(x) for x in (2.7e20, 6.3e24, 1.2e25, 3.8e26)]
+    assert keys == ["020.43136", "024.79934", "025.07918", "026.57978"]
+    assert sorted(keys) == keys == sorted(keys, key=float)
 
 
 def test_only_http_urls_become_links():

@@ -30,19 +30,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         help="what the newest build changed: new candidates, crossings, moves, re-reviews",
-        description="Compare the newest recorded build with an earlier one (by default the build before it),\n"
-        "from the history every complete build keeps (dbt snapshot history.models_history):\n\n"
+        description="Compare the newest recorded build with an earlier one (by default the one before\n"
+        "it), from the history every complete build keeps (history.models_history):\n\n"
         "  new_candidates  models that entered the candidates file\n"
-        "  crossed         classification moved across 1e25 (an above class <-> a below class)\n"
-        "  moved           estimate moved by more than 0.3 dex, with the evidence before and after\n"
+        "  crossed         classification moved across 1e25 (above class <-> below class)\n"
+        "  moved           estimate moved by more than 0.3 dex, with the evidence\n"
         "  re_review       reviewer decisions the newest build flags for re-review\n"
         "  new_models      models new to the dataset\n"
         "  gone_models     models no longer in the dataset",
         epilog="examples:\n"
-        "  flop-tracker changes                          against the previous build\n"
-        "  flop-tracker changes --since 2025-07-01       against the last build before that day\n"
+        "  flop-tracker changes                      against the previous build\n"
+        "  flop-tracker changes --since 2025-07-01   against the last build before then\n"
         "  flop-tracker changes --builds 4 --format markdown > digest.md\n"
-        "  flop-tracker changes --format json            one object, a list per key",
+        "  flop-tracker changes --format json        one object, a list per key",
     )
     which = p.add_mutually_exclusive_group()
     which.add_argument("--since", type=iso_date, metavar="DATE", help="compare with the last build before DATE")

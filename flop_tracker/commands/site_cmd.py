@@ -29,11 +29,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         help="write a static site: every model in a sortable table, a page per model, the latest changes",
-        description="Write a static site from the database: index.html (every model in a table you can sort\n"
-        "and filter by classification, developer, method and release window, the compute-vs-date chart,\n"
-        "the latest changes) and models/<model>.html (every method's estimate and interval on a log axis\n"
-        "with the 1e25 line, reasoning, sources, the decision, the estimate's history, evidence dates).\n"
-        "Works from the file system and any static host; nothing is loaded from another host.",
+        description="Write a static site from the database. index.html: every model in a table you\n"
+        "can sort and filter by classification, developer, method and release window, the\n"
+        "compute-vs-date chart, the latest changes. models/<model>.html: every method's\n"
+        "estimate and interval on a log axis with the 1e25 line, reasoning, sources, the\n"
+        "decision, the estimate's history, evidence dates. Works from the file system and\n"
+        "any static host; nothing is loaded from another host.",
         epilog="examples:\n"
         "  flop-tracker site --output site        then open site/index.html\n"
         "  flop-tracker site --output public      the folder a static host publishes",

@@ -2,8 +2,9 @@
 
 The data: the history fixture pair (tests/fixtures/history) plus two hostile manual entries
 (tests/fixtures/site/manual_models.csv) whose names, developer and source URL carry markup that
-would set `window.pwned` if it ever ran. Identity turns them into the model ids `script>-max` and
-`etc/passwd-70b`; a reviewer's decision with markup in its reason is added in a third build.
+would set `window.pwned` if it ever ran. Identity turns them into the model ids
+`script-window.pwned-1-script-max` and `etc-passwd-70b`; a reviewer's decision with markup in its reason is
+added in a third build. Ids with '/' or '..' are checked on page_name itself.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from review.decisions import ReviewDecision, append_decision, now_utc
 from tests.browser import chromium, open_index, open_page, shown_ids
 from tests.conftest import FIXTURES
 
-HOSTILE = "script>-max"
-TRAVERSAL = "etc/passwd-70b"
+HOSTILE = "script-window.pwned-1-script-max"
+TRAVERSAL = "etc-passwd-70b"
 
 
 # -- pure parts ---------------------------------------------------------------------------------
@@ -187,7 +188,6 @@ def test_the_site_has_every_model_and_a_page_each_with_nothing_remote(built: tup
     assert sorted(r["data-model-id"] for r in rows) == sorted(ids)
     pages = sorted(p.name for p in (site / "models").iterdir())
     assert pages == sorted(page_name(i) for i in ids)
-    assert "script_-max-70c7589433.html" in pages and "etc_passwd-70b-7b40942b8e.html" in pages
     assert [p for p in site.rglob("*") if p.is_file() and not p.resolve().is_relative_to(site.resolve())] == []
     for path in [site / "index.html", *(site / "models").iterdir()]:
         soup = BeautifulSoup(path.read_text(), "html.parser")
@@ -255,10 +255,11 @@ def test_the_index_table_sorts_filters_and_loads_nothing_remote(built: tuple[Pat
 @pytest.mark.dbt
 @pytest.mark.browser
 def test_a_model_page_shows_estimates_decision_history_in_the_browser(built: tuple[Paths, Path], tmp_path: Path):
-    _, site = built
+    paths, site = built
+    (name,) = _mart(paths, f"select model from main.models where model_id = '{HOSTILE}'")[0]
     with chromium(tmp_path / "profile") as browser:
         page, watched = open_page(browser, (site / "models" / page_name(HOSTILE)).as_uri())
-        assert page.locator("h1").inner_text() == "script>-max"
+        assert page.locator("h1").inner_text() == name
         text = page.locator("body").inner_text()
         assert 'A reviewer decided above 1e25 (y): <i>checked</i> the "card" & <script>window.pwned=5</script>' in text
         links = page.eval_on_selector_all("td.sources a", "links => links.map(a => a.getAttribute('href'))")

@@ -58,7 +58,7 @@ def _seed(path: Path) -> str:
 
 
 def resolve_names(names: Iterable[tuple[str, str]], seeds_dir: Path | None = None) -> list[Resolution]:
-    """(source_name, raw_name) pairs -> their resolutions, in order (a blank name is left out, as in dbt).
+    """(source_name, raw_name) pairs -> one resolution each, in order (a blank name: empty and excluded).
 
     The curated alias, source-alias and exclusion seeds are read from `seeds_dir` (the project's by default).
     An id completed from another source's name (qwen3-235b -> qwen3-235b-a22b) needs that name
@@ -83,9 +83,14 @@ def resolve_names(names: Iterable[tuple[str, str]], seeds_dir: Path | None = Non
         con.execute("alter table given_names add column id_name varchar")
         con.execute("update given_names set id_name = raw_name")
         rows = con.execute(
-            f"select source_name, raw_name, normalized_name, model_id, matched_alias, is_excluded, exclusion_reason "
-            f"from ({sql}) as resolved order by position"
+            f"select position, source_name, raw_name, normalized_name, model_id, matched_alias, is_excluded, "
+            f"exclusion_reason from ({sql}) as resolved"
         ).fetchall()
     finally:
         con.close()
-    return [Resolution(*row) for row in rows]
+    by_position = {row[0]: Resolution(*row[1:]) for row in rows}
+    # The rule leaves blank names out (they name nothing); each still gets its answer here.
+    return [
+        by_position.get(i) or Resolution(source, raw, "", "", None, True, "name is empty after normalisation")
+        for i, (source, raw) in enumerate(pairs)
+    ]

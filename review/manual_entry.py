@@ -1,9 +1,12 @@
 """Enter a model no scraper found: a validated form appended to `seeds/decisions/manual_models.csv`.
 
 The estimation models read the seed through int_model_specs_joined (a person's entry wins
-over the curated specs for the same model; a later entry for the same name supersedes an
-earlier one). Every value is validated by the pydantic model below, whether it came from
-the interactive form (a bad answer is explained and asked again) or from flags.
+over the curated specs for the same model; a later entry for the same model supersedes an
+earlier one). Nothing a person entered may vanish: a name the identity rule would drop (a
+placeholder, a bare family name, no letters at all) or merge with another developer's entry is
+refused when it is typed and when the seed is read before a build. Every value is validated by
+the pydantic model below, whether it came from the interactive form (a bad answer is explained
+and asked again) or from flags.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from urllib.parse import urlsplit
 import questionary
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from kernel.model_names import Resolution, resolve_names
 from kernel.paths import curated_seeds_dir, decisions_dir
 from review.decisions import now_utc
 from review.seedfile import SeedFileError, describe_error, parse_seed, read_seed
@@ -247,11 +251,68 @@ def manual_models_path() -> Path:
 
 
 def read_manual_models(path: Path | None = None) -> list[ManualModel]:
+    """Every entry of the seed; a malformed line, or an entry identity would drop or merge, is an error."""
     path = path or manual_models_path()
     try:
-        return [m for _, m in read_seed(path, COLUMNS, ManualModel)]
+        records = read_seed(path, COLUMNS, ManualModel)
     except SeedFileError as exc:
         raise ManualEntryError(str(exc)) from None
+    problems = identity_problems(records)
+    if problems:
+        line, why = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ManualEntryError(f"{path}: line {line}: model_name: {why}{more}")
+    return [m for _, m in records]
+
+
+def _dropped(resolution: Resolution) -> str | None:
+    """Why the identity rule drops a name, in a person's terms (None when it names a model)."""
+    if not resolution.is_excluded:
+        return None
+    if resolution.model_id == "":
+        return f"{resolution.raw_name!r} has no letter or digit to make a model id of: enter the model's own name"
+    return (
+        f"{resolution.raw_name!r} becomes model id {resolution.model_id!r}, which is dropped "
+        f"({resolution.exclusion_reason}): enter the model's own name"
+    )
+
+
+def name_problem(name: str) -> str | None:
+    """Why a manual entry of this name would vanish from the dataset (None when it names a model).
+
+    The name is resolved by the identity models' own rule (kernel.model_names runs the dbt macros
+    on the curated seeds), so what is accepted here is exactly what the build keeps.
+    """
+    (resolution,) = resolve_names([("manual_models", name.strip())])
+    return _dropped(resolution)
+
+
+def identity_problems(records: list[tuple[int, ManualModel]]) -> list[tuple[int, str]]:
+    """(line, why) for each entry that the build would drop or merge with another developer's entry.
+
+    A name that becomes an excluded or empty id would vanish; two entries by different developers
+    that meet at one model_id would leave only the later one (a later entry for a model supersedes an
+    earlier one), so the later is refused, naming the earlier. The same developer entering the same
+    model again is an update, as before.
+    """
+    resolutions = resolve_names([("manual_models", m.model_name) for _, m in records])
+    problems: list[tuple[int, str]] = []
+    first: dict[str, tuple[int, ManualModel]] = {}
+    for (line, entry), resolution in zip(records, resolutions, strict=True):
+        why = _dropped(resolution)
+        if why is None and resolution.model_id in first:
+            earlier_line, earlier = first[resolution.model_id]
+            if earlier.developer.casefold() != entry.developer.casefold():
+                why = (
+                    f"{entry.model_name!r} ({entry.developer}) becomes model id {resolution.model_id!r}, as "
+                    f"{earlier.model_name!r} ({earlier.developer}) on line {earlier_line} does: name the two "
+                    "models apart (e.g. with the developer's name)"
+                )
+        if why is not None:
+            problems.append((line, why))
+        else:
+            first.setdefault(resolution.model_id, (line, entry))
+    return problems
 
 
 def validate_entry(values: dict[str, Any]) -> ManualModel:
@@ -271,14 +332,23 @@ def field_error(values: dict[str, Any], field: str) -> str | None:
 
 
 def append_manual_model(entry: ManualModel, path: Path | None = None) -> None:
-    """Append atomically under the lock, after validating the file as it is now."""
+    """Append atomically under the lock, after validating the file as it is now with the new entry.
+
+    ManualEntryError when the file is malformed, or when identity would drop the new entry or
+    merge it with another developer's (the message says which; nothing is written).
+    """
     path = path or manual_models_path()
 
     def check(current: str) -> None:
         try:
-            parse_seed(current, str(path), COLUMNS, ManualModel)
+            records = parse_seed(current, str(path), COLUMNS, ManualModel)
         except SeedFileError as exc:
             raise ManualEntryError(str(exc)) from None
+        new_line = len(current.splitlines()) + 1 if current else 2
+        for line, why in identity_problems([*records, (new_line, entry)]):
+            if line == new_line:
+                raise ManualEntryError(f"not saved: model_name: {why}")
+            raise ManualEntryError(f"{path}: line {line}: model_name: {why}")
         return None
 
     locked_append(path, COLUMNS, entry.row(), check)
@@ -336,6 +406,8 @@ def run_form(prompts: FormPrompts, entered_by: str, print_line: Callable[[str], 
 
         def check(text: str, field: str = field) -> bool | str:
             error = field_error({**values, field: text}, field)
+            if error is None and field == "model_name" and text.strip():
+                error = name_problem(text)
             return True if error is None else error
 
         values[field] = prompts.text(message, check)

@@ -263,3 +263,91 @@ def test_the_interactive_form_in_a_terminal(
     assert [(m.model_name, m.total_parameters, m.training_tokens, m.architecture) for m in saved] == [
         ("Omicron 1", 1e12, 2e13, "dense")
     ]
+
+
+def _flags(name: str, developer: str, data: Path) -> list[str]:
+    return ["manual-entry", "--name", name, "--developer", developer, "--source-url", "https://example.org/m",
+            "--no-build", "--data-dir", str(data)]  # fmt: skip
+
+
+def test_a_name_the_build_would_drop_is_refused_when_entered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """Issue 15: a manual entry the identity rule drops vanished without a word. Now it is refused
+    at entry: a bare family name, a placeholder, a name without a letter or digit."""
+    decisions = tmp_path / "decisions"
+    decisions.mkdir()
+    seed = decisions / "manual_models.csv"
+    seed.write_text(",".join(COLUMNS) + "\n")
+    monkeypatch.setenv("FLOP_TRACKER_DECISIONS_DIR", str(decisions))
+    monkeypatch.setenv("FLOP_TRACKER_REVIEWER", "scripted")
+    before = seed.read_text()
+    for name, developer, why in [
+        ("Claude", "Anthropic", "'Claude' becomes model id 'claude', which is dropped (generic family name"),
+        ("Test", "Lab", "'Test' becomes model id 'test', which is dropped (placeholder entry, not a model)"),
+        ("...", "Lab", "'...' has no letter or digit to make a model id of: enter the model's own name"),
+    ]:
+        assert main(_flags(name, developer, tmp_path / "data")) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert f"error: not saved: model_name: {why}" in err
+    assert seed.read_text() == before
+
+
+def test_three_developers_names_are_three_models_and_a_clash_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """Issue 15: 'Markup [/] Model' was dropped as the placeholder 'model' (everything before '/' cut),
+    three developers' names met at one id, an all-Chinese name was empty. They are saved now; two
+    developers' names that still meet at one id are refused, naming the first."""
+    decisions = tmp_path / "decisions"
+    decisions.mkdir()
+    seed = decisions / "manual_models.csv"
+    seed.write_text(",".join(COLUMNS) + "\n")
+    monkeypatch.setenv("FLOP_TRACKER_DECISIONS_DIR", str(decisions))
+    monkeypatch.setenv("FLOP_TRACKER_REVIEWER", "scripted")
+    for name, developer in [
+        ("Markup [/] Model", "Markup Labs"),
+        ("Acme/Orion", "Acme"),
+        ("Borealis AI/Orion", "Borealis AI"),
+        ("Cygnus / Orion", "Cygnus"),
+        ("文心一言", "Baidu"),
+        ("Orion", "Delta"),
+    ]:
+        assert main(_flags(name, developer, tmp_path / "data")) == 0, capsys.readouterr().err
+    assert main(_flags("ORION!", "Epsilon", tmp_path / "data")) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "error: not saved: model_name: 'ORION!' (Epsilon) becomes model id 'orion', as 'Orion' (Delta) on line 7 "
+        "does: name the two models apart (e.g. with the developer's name)"
+    ) in err
+    assert main(_flags("Orion", "Delta", tmp_path / "data")) == 0  # the same developer again: an update
+    assert len(read_manual_models(seed)) == 7
+
+
+def test_a_hand_edited_entry_the_build_would_drop_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """The seed is checked before every build: an entry identity would drop is a one-line error naming
+    its line, and nothing is built."""
+    decisions = tmp_path / "decisions"
+    decisions.mkdir()
+    seed = decisions / "manual_models.csv"
+    good = ",".join(["Omicron 1", "OmniLab", "", "", "", "", "", "", "", "", "", "", "", "https://a.org", "", "ana",
+                     "2026-01-01"])  # fmt: skip
+    seed.write_text(",".join(COLUMNS) + "\n" + good + "\n" + good.replace("Omicron 1", "Model") + "\n")
+    monkeypatch.setenv("FLOP_TRACKER_DECISIONS_DIR", str(decisions))
+    with pytest.raises(ManualEntryError, match=r"line 3: model_name: 'Model' becomes model id 'model', which is"):
+        read_manual_models(seed)
+    data = tmp_path / "data"
+    assert main(["build", "--data-dir", str(data)]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "a decisions seed is malformed; nothing was built" in err
+    assert "line 3: model_name: 'Model' becomes model id 'model', which is dropped (placeholder entry" in err
+    assert not (data / "clean").exists()
+
+
+@pytest.mark.timeout(60)
+def test_the_form_re_asks_a_name_the_build_would_drop():
+    keys = "Gemini\r\x15Omicron 1\rOmniLab\r\r\r\r\rd\r\r\r\r\rhttps://example.org/o\r\ry\r"
+    entry, _ = form(keys)
+    assert entry is not None and entry.model_name == "Omicron 1"

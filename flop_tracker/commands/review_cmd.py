@@ -171,7 +171,11 @@ def cmd_manual_entry(args: argparse.Namespace) -> int:
             console.print("Not saved.", markup=False, soft_wrap=True)
             return 1
     earlier = [m for m in existing if m.model_name.lower() == entry.model_name.lower()]
-    append_manual_model(entry, path)
+    try:
+        append_manual_model(entry, path)
+    except ManualEntryError as exc:  # identity would drop or merge the entry, or the file changed under us
+        fail(clean_terminal(str(exc)))
+        return 2
     console.print(f"Saved {clean_terminal(entry.model_name)} to {path}", markup=False, soft_wrap=True)
     if earlier:
         console.print(

@@ -36,6 +36,7 @@ class DbtOutcome:
     dropped: list = field(default_factory=list)  # (name, reason, count) identity excluded
     nodes: list = field(default_factory=list)  # dbt's own result per node (e.g. source freshness results)
     history: object | None = None  # history.Build recorded after a complete build
+    duplicates: list = field(default_factory=list)  # (model_id, other_model_id, shared) not yet resolved
 
 
 def dbt_env(paths: Paths) -> dict[str, str]:

@@ -217,6 +217,7 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
             con.close()
         outcome.files = write_dataset_files(paths)
         outcome.dropped = dropped_names(paths)
+        outcome.duplicates = flagged_duplicates(paths)
         recorded = history.record_build(paths, inputs, skip_if_unchanged=plan.nothing_to_do)
         outcome.history = recorded.build
         if recorded.error:
@@ -232,6 +233,18 @@ def dropped_names(paths: Paths) -> list[tuple[str, str, int]]:
         return con.execute(
             "select normalized_name, exclusion_reason, n_names from intermediate.int_model_names_excluded "
             "order by n_names desc, normalized_name"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def flagged_duplicates(paths: Paths) -> list[tuple[str, str, str]]:
+    """Model ids that look like one model under two ids and that no seed explains: (id, other id, shared)."""
+    con = connect(paths.db, read_only=True)
+    try:
+        return con.execute(
+            "select model_id, other_model_id, shared from intermediate.int_model_duplicates_flagged "
+            "where not is_allowed order by model_id, other_model_id"
         ).fetchall()
     finally:
         con.close()

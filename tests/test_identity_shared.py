@@ -7,11 +7,13 @@ dbt model int_model_names_normalized does, because both run the same macros.
 
 from __future__ import annotations
 
+import csv
+
 import duckdb
 import pytest
 
 from kernel.model_names import resolve_names
-from kernel.paths import Paths
+from kernel.paths import PROJECT_ROOT, Paths
 
 pytestmark = [pytest.mark.shared, pytest.mark.dbt]
 
@@ -160,3 +162,17 @@ def test_deepseek_chat_is_an_api_name_not_deepseek_v3():
     assert resolution.is_excluded
     assert resolution.model_id == "deepseek-chat"
     assert resolution.exclusion_reason.startswith("API name, not one model")
+
+
+def test_no_two_ids_share_a_hub_repo_or_an_epoch_row_unless_a_seed_says_why(shared_build: Paths):
+    """Issue 14: the build reports look-alike ids that hold one Hub repo or Epoch row; on the shared data every
+    flagged pair is explained in distinct_model_pairs, and every row of that seed is still needed."""
+    rows = _query(
+        shared_build,
+        "select model_id, other_model_id, is_allowed from intermediate.int_model_duplicates_flagged order by all",
+    )
+    assert [(a, b) for a, b, allowed in rows if not allowed] == []
+    with (PROJECT_ROOT / "seeds" / "curated" / "distinct_model_pairs.csv").open(encoding="utf-8") as handle:
+        seed = {(row["model_id"], row["other_model_id"]) for row in csv.DictReader(handle)}
+    assert {(a, b) for a, b, allowed in rows if allowed} == seed
+    assert len(seed) == 12

@@ -17,6 +17,7 @@ from flop_tracker.console import console, fail
 from ingest import registry
 from ingest.settings import SettingsError
 from kernel.paths import default_captures_dir, shown_path
+from kernel.text import clean_terminal
 
 
 def _sources_help() -> str:
@@ -101,6 +102,18 @@ def _report_build(outcome) -> int:
             console.print(
                 f"dropped {total} generic or placeholder names: {shown}{more} "
                 "(reasons: seeds/curated/excluded_model_names.csv; list: intermediate.int_model_names_excluded)",
+                markup=False,
+            )
+        if outcome.duplicates:
+            shown = ", ".join(
+                f"{clean_terminal(a)} / {clean_terminal(b)} ({clean_terminal(shared)})"
+                for a, b, shared in outcome.duplicates[:4]
+            )
+            more = f", +{len(outcome.duplicates) - 4} more" if len(outcome.duplicates) > 4 else ""
+            console.print(
+                f"{len(outcome.duplicates)} pair(s) of model ids look like one model: {shown}{more} "
+                "(merge them in seeds/curated/model_aliases.csv, or say why they differ in "
+                "seeds/curated/distinct_model_pairs.csv; list: intermediate.int_model_duplicates_flagged)",
                 markup=False,
             )
         return 0

@@ -79,11 +79,18 @@ def test_no_model_with_epoch_compute_below_3e24_is_a_candidate(shared_build: Pat
     # 4.64e26 -> 3.5e26) stay on the same side of 3e24, so 45 + 3 = 48. Identity (issue 14) then
     # meets five more Epoch rows with the leaderboard model they describe: DeepSeek-Coder-V2 236B
     # (1.29e24), Arctic (3.83e23), phi-3-medium 14B (4.03e23) and phi-3-small 7.4B (2.13e23) with
-    # their curated rows' names, and Qwen2.5-Coder (32B) (1.07e24) by its size, no longer dropped:
-    # 48 + 5 = 53.
+    # their curated rows' names, Qwen2.5-Coder (32B) (1.07e24) by its size, no longer dropped, and
+    # Llama 3.2 11B (5.79e23) with LMArena's Llama-3.2-11B-Vision (the only 11B Llama 3.2): 48 + 6 = 54.
     assert only_2026 == {"olmo-2-32b", "mixtral-8x7b", "mixtral-8x22b"}
-    identity_matched = {"deepseek-coder-v2", "snowflake-arctic", "phi-3-medium", "phi-3-small", "qwen2.5-coder-32b"}
-    assert len(low_epoch) == 53 and only_2026 | identity_matched <= low_epoch
+    identity_matched = {
+        "deepseek-coder-v2",
+        "snowflake-arctic",
+        "phi-3-medium",
+        "phi-3-small",
+        "qwen2.5-coder-32b",
+        "llama-3.2-11b",
+    }
+    assert len(low_epoch) == 54 and only_2026 | identity_matched <= low_epoch
     assert candidates & low_epoch == set()  # ...and none of them is a candidate
 
 

@@ -229,8 +229,9 @@ final as (
         min(allowed.reason) as allowed_reason
     from pairs
     left join distinct_model_pairs as allowed
-        on (pairs.model_id = allowed.model_id and pairs.other_model_id = allowed.other_model_id)
-        or (pairs.model_id = allowed.other_model_id and pairs.other_model_id = allowed.model_id)
+        on
+            least(allowed.model_id, allowed.other_model_id) = pairs.model_id
+            and greatest(allowed.model_id, allowed.other_model_id) = pairs.other_model_id
     group by pairs.model_id, pairs.other_model_id, allowed.reason is not null
 
 )

@@ -41,7 +41,8 @@ final as (
                 then ', Epoch''s stated 90% CI ' || {{ fmt_sci('flop_low') }} || '..' || {{ fmt_sci('flop_high') }}
             else ', read as x/' || cast(interval_factor as integer) || '..x' || cast(interval_factor as integer)
         end
-        || ') from the ' || export_name || ' export captured ' || cast(cast(captured_at as date) as varchar)
+        || ') from the ' || export_name || ' export of '
+        || coalesce(cast(data_date as varchar), 'unstated date, loaded ' || cast(cast(captured_at as date) as varchar))
         || coalesce('; Epoch notes: ' || left(regexp_replace(training_compute_notes, '\s+', ' ', 'g'), 160), '')
             as reasoning,
         coalesce(source_url || ' ; ', '') || 'https://epoch.ai/data/ai-models (' || epoch_model_name || ')' as sources,

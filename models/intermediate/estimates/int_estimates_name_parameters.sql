@@ -163,7 +163,9 @@ calibration as (
         and epoch.publication_date >= date '2019-01-01'
         and epoch.domain ilike '%language%'
         and {{ evidence_before_as_of('epoch.publication_date') }}
-    qualify row_number() over (partition by epoch_names.model_id order by epoch.captured_at desc) = 1
+    qualify row_number() over (
+        partition by epoch_names.model_id order by epoch.data_date desc nulls last, epoch.captured_at desc
+    ) = 1
 
 ),
 

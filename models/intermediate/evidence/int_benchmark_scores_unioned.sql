@@ -52,8 +52,11 @@ lmarena as (
                     'https://huggingface.co/datasets/lmarena-ai/leaderboard-dataset (LMArena, CC-BY-4.0; published '
                     || cast(scores.snapshot_date as varchar) || ')'
             else
-                'https://lmarena.ai/leaderboard (' || scores.capture_format || ' captured '
-                || cast(cast(scores.captured_at as date) as varchar) || ')'
+                'https://lmarena.ai/leaderboard (' || scores.capture_format || ' of '
+                || coalesce(
+                    cast(scores.data_date as varchar),
+                    'unstated date, fetched ' || cast(cast(scores.captured_at as date) as varchar)
+                ) || ')'
         end as source
     from lmarena_scores as scores
     inner join names on names.source_name = 'lmarena' and scores.model_name = names.raw_name
@@ -74,7 +77,11 @@ openlm as (
         cast(null as double) as score_low,
         cast(null as double) as score_high,
         scores.votes,
-        'https://openlm.ai/chatbot-arena/ (captured ' || cast(cast(scores.captured_at as date) as varchar) || ')' as source
+        'https://openlm.ai/chatbot-arena/ (of '
+        || coalesce(
+            cast(scores.data_date as varchar),
+            'unstated date, fetched ' || cast(cast(scores.captured_at as date) as varchar)
+        ) || ')' as source
     from openlm_scores as scores
     inner join names on names.source_name = 'openlm' and scores.model_name = names.raw_name
     where
@@ -94,7 +101,7 @@ artificial_analysis as (
         collapsed.intelligence_index_min as score_low,
         collapsed.intelligence_index_max as score_high,
         cast(null as bigint) as votes,
-        'https://artificialanalysis.ai/leaderboards/models (captured '
+        'https://artificialanalysis.ai/leaderboards/models (export of '
         || cast(collapsed.snapshot_date as varchar) || ')' as source
     from artificial_analysis_scores as collapsed
     inner join names on names.source_name = 'artificial_analysis' and collapsed.model_name = names.raw_name

@@ -1,5 +1,7 @@
-{#- Epoch's training compute per model: the newest capture's value, preferring the
-    Large-Scale export, then Notable, then All, with its 90% interval: the interval Epoch's
+{#- Epoch's training compute per model: the value of the export with the newest data date (the
+    export's own date, not the day it was loaded: Epoch revises its estimates, and a 2026 export
+    supersedes a 2025 one whatever order they were loaded in), preferring the Large-Scale export,
+    then Notable, then All, among exports of one date, with its 90% interval: the interval Epoch's
     analysts state in the notes where there is one that holds the figure (GPT-4's "90% CI:
     8.2E+24 to 4.4E+25"; epoch_stated_interval macro), else the confidence word read as a
     factor (epoch_confidence_intervals seed). One row per model_id with a figure. -#}
@@ -17,7 +19,7 @@ epoch as (
     select * from {{ ref('stg_epoch__models') }}
     where
         training_compute_flop is not null
-        and {{ evidence_before_as_of('coalesce(publication_date, captured_at)') }}
+        and {{ evidence_before_as_of('coalesce(publication_date, data_date)') }}
 
 ),
 
@@ -52,7 +54,11 @@ latest as (
     where coalesce(joined.confidence, 'unknown') <> 'wrong'
     qualify row_number() over (
         partition by joined.model_id
-        order by joined.captured_at desc, joined.export_rank asc, joined.training_compute_flop desc
+        order by
+            joined.data_date desc nulls last,
+            joined.export_rank asc,
+            joined.captured_at desc,
+            joined.training_compute_flop desc
     ) = 1
 
 ),
@@ -93,7 +99,8 @@ final as (
         joined.source_url,
         joined.export_name,
         joined.captured_at,
-        coalesce(joined.publication_date, cast(joined.captured_at as date)) as evidence_date
+        joined.data_date,
+        coalesce(joined.publication_date, joined.data_date) as evidence_date
     from latest as joined
     left join confidence_intervals as intervals
         on coalesce(joined.confidence, 'unknown') = intervals.epoch_confidence

@@ -1,4 +1,9 @@
-"""One rich console for all commands, sized for an 80-column terminal when output is piped."""
+"""One rich console for all commands, sized for an 80-column terminal when output is piped.
+
+Neither console reads markup (`[link=...]`, `[/]`) or emoji codes (`:smiley:`) in what it prints:
+the strings we print carry scraped names, and rich would otherwise obey them (a hidden hyperlink,
+a crash on a stray closing tag, text that vanishes). Styling is given as `Text` with styles.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,8 @@ import sys
 from rich.console import Console
 
 _width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "80"))
-console = Console(width=_width, highlight=False, soft_wrap=False)
-err_console = Console(stderr=True, width=_width, highlight=False)
+console = Console(width=_width, highlight=False, soft_wrap=False, markup=False, emoji=False)
+err_console = Console(stderr=True, width=_width, highlight=False, markup=False, emoji=False)
 
 
 def fail(message: str) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from kernel.database import connect
 from kernel.files import atomic_write
 from kernel.paths import DATASET_COLUMNS, Paths
-from kernel.text import FORMULA_PREFIXES, neutralise_formula
+from kernel.text import FORMULA_PREFIXES, clean_text, neutralise_formula
 
 COLUMNS = DATASET_COLUMNS
 
@@ -31,7 +31,7 @@ _TRIGGERS = frozenset(FORMULA_PREFIXES)
 
 
 def _cell(value: object) -> object:
-    """One CSV cell: blank for null, floats to 6 significant figures, text safe from formulas.
+    """One CSV cell: blank for null, floats to 6 significant figures, text safe from formulas and escapes.
 
     Called for every cell of every file (~400k at 18.6k models), so the common cases are
     decided by exact type before anything slower runs.
@@ -40,6 +40,8 @@ def _cell(value: object) -> object:
         return ""
     kind = type(value)
     if kind is str:
+        if not value.isprintable():  # text stored before ingest cleaned every field: cleaned here too
+            value = clean_text(value)
         return neutralise_formula(value) if value[:1] in _TRIGGERS else value
     if kind is float:
         return f"{value:.6g}" if -1e6 < value < 1e6 else f"{value:.4e}"

@@ -24,7 +24,7 @@ from flop_tracker.query import Result, to_csv, to_json
 from kernel.database import connect
 from kernel.files import atomic_write
 from kernel.paths import Paths
-from kernel.text import neutralise_formula
+from kernel.text import clean_text, neutralise_formula
 
 FORMATS = ("csv", "parquet", "json", "epoch")
 EXTENSIONS = {"csv": "csv", "parquet": "parquet", "json": "json", "epoch": "epoch.csv"}
@@ -120,7 +120,7 @@ def to_epoch_csv(result: Result) -> str:
             elif source == "confidence":
                 cells.append(EPOCH_CONFIDENCE.get(value, ""))
             else:
-                cells.append("" if value is None else neutralise_formula(str(value)))
+                cells.append("" if value is None else neutralise_formula(clean_text(str(value))))
         writer.writerow(cells)
     return buffer.getvalue()
 

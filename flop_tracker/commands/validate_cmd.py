@@ -11,7 +11,7 @@ from flop_tracker.commands.common import paths_from
 from flop_tracker.console import console, fail
 from flop_tracker.validation import Coverage, ValidationReport, validate
 from ingest.base import IngestError
-from kernel.text import clean_terminal
+from kernel.text import terminal_text
 
 
 def _fmt(x: float | None) -> str:
@@ -87,19 +87,27 @@ def render(report: ValidationReport) -> None:
     shown = 0
     for r in report.missed:
         table.add_row(
-            clean_terminal(r.model_id, 28), _fmt(r.epoch_flop), _fmt(r.training_flop), r.method or "-", "missed"
+            terminal_text(r.model_id, 28),
+            _fmt(r.epoch_flop),
+            _fmt(r.training_flop),
+            terminal_text(r.method or "-"),
+            "missed",
         )
         shown += 1
     for r in report.false_flags[:5]:
         table.add_row(
-            clean_terminal(r.model_id, 28), _fmt(r.epoch_flop), _fmt(r.training_flop), r.method or "-", "false flag"
+            terminal_text(r.model_id, 28),
+            _fmt(r.epoch_flop),
+            _fmt(r.training_flop),
+            terminal_text(r.method or "-"),
+            "false flag",
         )
     for r in [x for x in report.worst_errors if x not in report.missed][: max(0, 8 - shown)]:
         table.add_row(
-            clean_terminal(r.model_id, 28),
+            terminal_text(r.model_id, 28),
             _fmt(r.epoch_flop),
             _fmt(r.training_flop),
-            r.method or "-",
+            terminal_text(r.method or "-"),
             f"error {r.log_error:+.2f} dex",
         )
     console.print(table)

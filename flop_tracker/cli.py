@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from flop_tracker import __version__
 from flop_tracker.commands import (
@@ -23,7 +24,7 @@ from flop_tracker.commands import (
 )
 from flop_tracker.commands import common as common_mod
 from flop_tracker.console import fail
-from kernel.database import DatabaseLockedError
+from kernel.database import DatabaseLockedError, DatabaseOpenError
 
 COMMANDS = [
     pipeline_cmds,
@@ -52,8 +53,15 @@ typical session:
 """
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with its errors in one line (the usage block is what `--help` is for)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="flop-tracker",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -77,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseLockedError as exc:
         fail(str(exc))
         return 3
+    except DatabaseOpenError as exc:
+        fail(str(exc))
+        return 2
     except FileNotFoundError as exc:
         fail(str(exc))
+        return 2
+    except OSError as exc:  # a file that cannot be read or written: which one and why, in one line
+        fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
         return 2
     except KeyboardInterrupt:
         fail("interrupted")

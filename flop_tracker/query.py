@@ -133,7 +133,7 @@ def fetch_models(db: Path, filters: Filters, sort: str = "flop", limit: int | No
         raise QueryError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     where, params = filters.where()
     sql = f"select {', '.join(COLUMNS)}, first_seen_date from main.models where {where} order by {SORTS[sort]}"
-    if limit is not None:
+    if limit is not None and limit < 2**63:  # a larger limit than any table can hold is no limit
         sql += " limit ?"
         params = [*params, limit]
     return _read(db, sql, params)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Annotated, ClassVar
 
 from pydantic import (
@@ -139,6 +142,55 @@ Flop = Annotated[float | None, AfterValidator(_check_flop)]
 PastDate = Annotated[date, AfterValidator(_check_not_future)]
 OptionalPastDate = Annotated[date | None, AfterValidator(_check_not_future)]
 OptionalPastDatetime = Annotated[datetime | None, AfterValidator(_check_not_future)]
+
+
+# -- how large a capture may be ---------------------------------------------------------------------
+# The largest real capture is a few MB (an Epoch "All AI Models" export: 4 MB); 512 MB is far beyond any
+# real page or export and still fits in memory. A file, a pipe or a device (`--file /dev/zero`) is read
+# only up to the limit; a live fetch uses the same limit (`max_capture_bytes`).
+MAX_CAPTURE_ENV = "FLOP_TRACKER_MAX_CAPTURE_MB"
+DEFAULT_MAX_CAPTURE_MB = 512
+_READ_CHUNK = 1 << 20
+
+
+def max_capture_bytes() -> int:
+    """The capture size limit in bytes: $FLOP_TRACKER_MAX_CAPTURE_MB megabytes, else 512 MB."""
+    text = os.environ.get(MAX_CAPTURE_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_CAPTURE_MB * 1024 * 1024
+    try:
+        megabytes = int(text)
+    except ValueError:
+        megabytes = 0
+    if megabytes < 1:
+        raise IngestError(f"{MAX_CAPTURE_ENV}={text!r}: not a whole number of megabytes (1 or more)")
+    return megabytes * 1024 * 1024
+
+
+_RAISE_IT = f"set {MAX_CAPTURE_ENV} to raise it"
+
+
+def read_capture(path: Path) -> bytes:
+    """A saved capture's bytes, refusing one larger than the limit without reading past it.
+
+    A regular file's size is checked before reading; anything else (a pipe, a device) is read
+    in chunks and refused once it passes the limit. OSError is left to the caller.
+    """
+    limit = max_capture_bytes()
+    megabytes = limit // (1024 * 1024)
+    with open(path, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            size = info.st_size / 1024**2
+            raise IngestError(f"{size:.1f} MB, more than the {megabytes} MB capture size limit ({_RAISE_IT})")
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := handle.read(min(_READ_CHUNK, limit + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise IngestError(f"more than {megabytes} MB, the capture size limit ({_RAISE_IT})")
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True)

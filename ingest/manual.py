@@ -72,6 +72,7 @@ from ingest.base import (
     data_date_of,
     date_from_filename,
     expected,
+    read_capture,
     required,
 )
 
@@ -139,31 +140,99 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@cache
-def _load_map(path: Path) -> ColumnMap:
+# A column map is a few kB of YAML; anything much larger is not one (and is never read).
+MAX_MAP_BYTES = 64 * 1024
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: `*name` is refused where it appears, before anything is built.
+
+    A 530-byte map of nested aliases (`b: [*a, *a, ...]`, nine levels) stands for 387 million
+    strings; PyYAML shares them, but validating or printing the result walks every one (it grew
+    to 14 GB). No column map needs an alias, so none is accepted.
+    """
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.events.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (&name, *name) are not allowed", mark)
+        return super().compose_node(parent, index)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: what is wrong and where (line and column counted from 1)."""
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or type(exc).__name__
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else str(problem)
+
+
+def _validation_problem(exc: ValidationError) -> str:
+    """The first error as `field: message`, and how many more there are; never the whole error's text.
+
+    `str(exc)` renders every error with its input, which for a large broken map is itself huge.
+    """
+    first = exc.errors(include_url=False, include_input=False, include_context=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "map"
+    more = exc.error_count() - 1
+    return f"{where}: {first['msg'][:200]}" + (f" (and {more} more errors)" if more else "")
+
+
+def _read_map(path: Path) -> ColumnMap | str:
+    """A column map, or why the file is not one (a single line naming the file)."""
+    size = path.stat().st_size
+    if size > MAX_MAP_BYTES:
+        return f"{path.name}: {size / 1024**2:.1f} MB; a column map is at most {MAX_MAP_BYTES // 1024} kB"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
+    except UnicodeDecodeError as exc:
+        return f"{path.name}: not UTF-8 text (byte {exc.start})"
+    except yaml.YAMLError as exc:
+        return f"{path.name}: not a valid column map: {_yaml_problem(exc)}"
+    try:
         spec = ColumnMap.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise ValueError(f"{path.name}: not a valid column map: {str(exc).splitlines()[0]}") from exc
+    except ValidationError as exc:
+        return f"{path.name}: not a valid column map: {_validation_problem(exc)}"
     if spec.name != path.stem:
-        raise ValueError(f"{path.name}: name {spec.name!r} must equal the file name")
+        return f"{path.name}: name {spec.name!r} must equal the file name"
     if not spec.fields:
-        raise ValueError(f"{path.name}: no fields")
+        return f"{path.name}: no fields"
     return spec
 
 
+@cache
+def _load_map(path: Path, size: int, mtime_ns: int) -> ColumnMap | str:
+    return _read_map(path)
+
+
+def _all_maps(folder: Path) -> dict[str, ColumnMap | str]:
+    found = {}
+    for path in sorted(folder.glob("*.yml")):
+        info = path.stat()
+        found[path.stem] = _load_map(path, info.st_size, info.st_mtime_ns)
+    return found
+
+
 def available_maps(folder: Path = MAPS_DIR) -> dict[str, ColumnMap]:
-    """Every column map, by name."""
-    return {p.stem: _load_map(p) for p in sorted(folder.glob("*.yml"))}
+    """Every valid column map, by name. A broken map is left out (`broken_maps` says why), never
+    stopping the others."""
+    return {name: spec for name, spec in _all_maps(folder).items() if isinstance(spec, ColumnMap)}
+
+
+def broken_maps(folder: Path = MAPS_DIR) -> dict[str, str]:
+    """Each map file that is not a valid column map, by name, with the one-line reason."""
+    return {name: spec for name, spec in _all_maps(folder).items() if isinstance(spec, str)}
 
 
 def get_map(name: str, folder: Path = MAPS_DIR) -> ColumnMap:
-    maps = available_maps(folder)
-    if name not in maps:
-        known = ", ".join(maps) or "none"
-        raise KeyError(f"no column map {name!r} in {folder.name}/ (known: {known})")
-    return maps[name]
+    """The named map; KeyError with a one-line reason when it is unknown or broken."""
+    found = _all_maps(folder)
+    spec = found.get(name)
+    if isinstance(spec, ColumnMap):
+        return spec
+    if isinstance(spec, str):
+        raise KeyError(spec)
+    known = ", ".join(n for n, s in found.items() if isinstance(s, ColumnMap)) or "none"
+    raise KeyError(f"no column map {name!r} in {folder.name}/ (known: {known})")
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -277,13 +346,18 @@ class ManualSource(Source):
 
     def map_for(self, content: bytes, meta: CaptureMeta) -> ColumnMap:
         maps = available_maps(self.maps_dir)
+        broken = broken_maps(self.maps_dir)
         name = meta.filename or ""
         if PREFIX_SEPARATOR in name:
             wanted = name.split(PREFIX_SEPARATOR, 1)[0]
+            if wanted in broken:
+                raise IngestError(broken[wanted])
             if wanted not in maps:
                 raise IngestError(f"no column map {wanted!r} (known: {', '.join(maps) or 'none'})")
             return maps[wanted]
         folder = Path(meta.origin).parent.name
+        if folder in broken:
+            raise IngestError(broken[folder])
         if folder in maps:
             return maps[folder]
         text = content.decode("utf-8", errors="replace")
@@ -291,7 +365,10 @@ class ManualSource(Source):
         if len(matching) == 1:
             return matching[0]
         found = ", ".join(m.name for m in matching) or "none"
-        raise IngestError(f"cannot tell which column map reads this file (matching: {found}); say --source NAME")
+        skipped = f"; broken maps skipped: {', '.join(f'{n}.yml' for n in broken)}" if broken else ""
+        raise IngestError(
+            f"cannot tell which column map reads this file (matching: {found}{skipped}); say --source NAME"
+        )
 
     def parse(self, content: bytes, meta: CaptureMeta) -> Parsed:
         if not content.strip():
@@ -414,8 +491,8 @@ def ingest_saved(ingestor: Any, source: ManualSource, path: Path, map_name: str)
     """
     get_map(map_name, source.maps_dir)
     try:
-        content = path.read_bytes()
-    except OSError:
+        content = read_capture(path)
+    except (OSError, IngestError):
         return ingestor.ingest_file(source, path)  # records the failed read with its reason
     named = date_from_filename(path.name)
     captured_at = (

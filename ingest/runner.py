@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest import captures as capture_store
-from ingest.base import CaptureMeta, IngestError, Source, date_from_filename
+from ingest.base import CaptureMeta, IngestError, Source, date_from_filename, read_capture
 from ingest.http import Fetched, HttpClient
 from ingest.loader import already_loaded, ensure_tables, load, record_failure, record_unchanged, to_arrow
 from kernel.database import connect
@@ -211,9 +211,11 @@ class Ingestor:
     ) -> capture_store.StoredCapture | RunResult:
         """Read and store a saved capture byte for byte; a RunResult when that already fails."""
         try:
-            content = path.read_bytes()
+            content = read_capture(path)
         except OSError as exc:
             return self._fail(source, str(path), f"{path}: cannot read: {exc.strerror}", started)
+        except IngestError as exc:
+            return self._fail(source, str(path), f"{path}: {exc}", started)
         if captured_at is None:
             named = date_from_filename(path.name)
             captured_at = (

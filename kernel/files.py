@@ -14,6 +14,7 @@ ordinary `open(path, "w")` would give it (the existing file's mode, else 0666 mi
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -65,7 +66,10 @@ def atomic_write(path: Path, content: Content) -> Path:
     """
     path = Path(path)
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        if folder.exists():  # mkdir would say "File exists", which misleads
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
     fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(name)

@@ -34,6 +34,16 @@ def describe_error(exc: ValidationError, values: dict[str, str] | None = None) -
     return "; ".join(parts)
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's complaint in words a person editing the file can act on."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        # A cell runs on past 131072 characters: a real reason is never that long; a quote opened and
+        # never closed swallows every line after it. Either way the line where the row began is named.
+        return f"a cell longer than {csv.field_size_limit()} characters (is a closing quote missing?)"
+    return f"not valid CSV: {text}"
+
+
 def parse_seed(
     text: str,
     name: str,
@@ -48,6 +58,8 @@ def parse_seed(
         header = next(reader)
     except StopIteration:
         raise SeedFileError(f"{name}: line 1: empty file; the header must be: {','.join(columns)}") from None
+    except csv.Error as exc:
+        raise SeedFileError(f"{name}: line 1: {_csv_problem(exc)}") from None
     header = [h.strip().lstrip("\ufeff") for h in header]
     if header != list(columns):
         missing = [c for c in columns if c not in header]
@@ -65,8 +77,15 @@ def parse_seed(
     records: list[tuple[int, M]] = []
     seen: dict[str, int] = {}
     line = reader.line_num + 1
-    for cells in reader:
-        start, line = line, reader.line_num + 1
+    while True:
+        start = line
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise SeedFileError(f"{name}: line {start}: {_csv_problem(exc)}") from None
+        line = reader.line_num + 1
         if not cells or all(not c.strip() for c in cells):
             continue
         if len(cells) != len(columns):

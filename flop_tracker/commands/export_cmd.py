@@ -7,11 +7,20 @@ from pathlib import Path
 
 from flop_tracker import export
 from flop_tracker.commands.common import paths_from
-from flop_tracker.console import console
+from flop_tracker.console import console, fail
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    target, rows = export.export(paths_from(args), args.format, Path(args.output) if args.output else None)
+    paths = paths_from(args)
+    output = Path(args.output) if args.output else None
+    if output is not None and output.is_dir():  # like cp: into the folder, under the default name
+        output = output / export.default_output(paths, args.format).name
+    target = output or export.default_output(paths, args.format)
+    try:
+        target, rows = export.export(paths, args.format, target)
+    except OSError as exc:
+        fail(f"{target}: cannot write: {exc.strerror or exc}")
+        return 2
     console.print(f"wrote {rows} models to {target} ({args.format})", markup=False, soft_wrap=True)
     return 0
 
@@ -32,5 +41,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "  flop-tracker export --format epoch --output epoch_layout.csv",
     )
     p.add_argument("--format", choices=export.FORMATS, default="csv", help="file format (default: csv)")
-    p.add_argument("--output", metavar="PATH", help="where to write (default: data/exports/models.<ext>)")
+    p.add_argument(
+        "--output",
+        metavar="PATH",
+        help="file to write, or a folder to write models.<ext> into (default: data/exports/models.<ext>)",
+    )
     p.set_defaults(func=cmd_export)

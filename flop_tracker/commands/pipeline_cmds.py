@@ -55,7 +55,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             else:
                 results = [ingestor.ingest_file(sources[0], Path(f)) for f in args.file]
         for r in results:
-            console.print(r.line, markup=False)
+            console.print(r.line, markup=False, soft_wrap=True)
         return 0 if all(r.status in {"ok", "degraded", "unchanged"} for r in results) else 1
     urls = None
     if args.url:

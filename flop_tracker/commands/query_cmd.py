@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from datetime import date
 
@@ -19,10 +20,17 @@ def iso_date(text: str) -> date:
 
 
 def positive_int(text: str) -> int:
+    """A count of 1 or more, written whole (`50`) or in exponent form (`1e3`); any size."""
     try:
         value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from exc
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not number.is_integer():  # also NaN and infinity
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        value = int(number)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value

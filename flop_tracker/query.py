@@ -17,16 +17,21 @@ import csv
 import io
 import json
 import math
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 from rich import box
 from rich.table import Table
 
 from flop_tracker.dataset_files import COLUMNS
+from flop_tracker.interrupt import QueryStopped, interruptible
 from kernel.database import connect
 from kernel.text import clean_terminal, clean_text, neutralise_formula, terminal_text
 
@@ -70,6 +75,10 @@ STAT_GROUPS = {
 
 class QueryError(Exception):
     """A question the database cannot answer as asked; the message says why in one line."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass
@@ -175,28 +184,114 @@ NO_FILES_MESSAGE = (
 )
 
 
-def run_sql(db: Path, sql: str) -> Result:
-    """Run a statement on a read-only connection that cannot reach files, other databases or the network."""
+LOGGING_MESSAGE = (
+    "sql: logging cannot be switched here (enable_logging, disable_logging and truncate_duckdb_logs are refused)"
+)
+# DuckDB's logging functions change the database's configuration even when it is locked, and a log
+# written to a file (with file access disabled) aborts the whole process from inside DuckDB. Refused
+# wherever they appear (CALL or FROM, any case, quoted or not): no answer needs them.
+_LOGGING = re.compile(r"(?i)\b(enable_logging|disable_logging|truncate_duckdb_logs)\b")
+DEFAULT_SQL_TIMEOUT = 60.0  # seconds; `--timeout 0` waits as long as it takes
+DEFAULT_TABLE_ROWS = 1000  # rows a table or markdown shows unless --limit says otherwise
+BATCH_ROWS = 10_000  # rows fetched at a time when streaming
+
+
+@contextmanager
+def sql_rows(
+    db: Path, sql: str, timeout: float | None = DEFAULT_SQL_TIMEOUT
+) -> Iterator[tuple[list[str], Iterator[list[tuple]]]]:
+    """Run a statement on a read-only connection that cannot reach files, other databases or the network.
+
+    Yields the column names and an iterator over batches of rows, fetched as they are consumed (a
+    result is never held whole). Ctrl-C or `timeout` seconds stop the query (interrupt.QueryStopped,
+    a QueryError); the connection is closed when the block ends, so the database is free at once.
+    """
+    if _LOGGING.search(sql):
+        raise QueryError(LOGGING_MESSAGE)
     con = connect(db, read_only=True)
     try:
-        con.execute("set enable_external_access = false")
-        con.execute("set lock_configuration = true")
-        cursor = con.execute(sql)
-        if cursor.description is None:
-            return Result([], [])
-        return Result([d[0] for d in cursor.description], cursor.fetchall())
-    except duckdb.InvalidInputException as exc:
-        if "read-only mode" in str(exc):
-            raise QueryError(READ_ONLY_MESSAGE) from exc
-        if "configuration has been locked" in str(exc):
-            raise QueryError("sql: settings cannot be changed here") from exc
-        raise QueryError(f"sql: {_first_line(exc)}") from exc
-    except duckdb.PermissionException as exc:
-        raise QueryError(NO_FILES_MESSAGE) from exc
-    except duckdb.Error as exc:
-        raise QueryError(f"sql: {_first_line(exc)}") from exc
+        with interruptible(con, timeout) as watch:
+            try:
+                con.execute("set enable_external_access = false")
+                con.execute("set lock_configuration = true")
+                cursor = con.execute(sql)
+                columns = [d[0] for d in cursor.description] if cursor.description is not None else []
+
+                def batches() -> Iterator[list[tuple]]:
+                    while columns:
+                        watch.check()
+                        rows = cursor.fetchmany(BATCH_ROWS)
+                        if not rows:
+                            return
+                        yield rows
+
+                yield columns, batches()
+            except duckdb.InterruptException:
+                raise
+            except duckdb.InvalidInputException as exc:
+                if "read-only mode" in str(exc):
+                    raise QueryError(READ_ONLY_MESSAGE) from exc
+                if "configuration has been locked" in str(exc):
+                    raise QueryError("sql: settings cannot be changed here") from exc
+                raise QueryError(f"sql: {_first_line(exc)}") from exc
+            except duckdb.PermissionException as exc:
+                raise QueryError(NO_FILES_MESSAGE) from exc
+            except duckdb.Error as exc:
+                raise QueryError(f"sql: {_first_line(exc)}") from exc
+    except QueryStopped as exc:
+        raise QueryError(f"sql: {exc}", exit_code=exc.exit_code) from None
     finally:
         con.close()
+
+
+def take(batches: Iterable[list[tuple]], limit: int | None) -> tuple[list[tuple], bool]:
+    """At most `limit` rows (None: all), and whether more were left unread."""
+    rows: list[tuple] = []
+    for batch in batches:
+        rows.extend(batch)
+        if limit is not None and len(rows) > limit:
+            return rows[:limit], True
+    return rows, False
+
+
+def stream_csv(columns: list[str], batches: Iterable[list[tuple]], out: TextIO, limit: int | None = None) -> bool:
+    """Write rows as CSV as they come (header first); returns whether `limit` cut rows off."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([_csv_cell(c) for c in columns])
+    written = 0
+    for batch in batches:
+        if limit is not None and written + len(batch) > limit:
+            writer.writerows([_csv_cell(v) for v in row] for row in batch[: limit - written])
+            out.flush()
+            return True
+        writer.writerows([_csv_cell(v) for v in row] for row in batch)
+        written += len(batch)
+        out.flush()
+    return False
+
+
+def _json_record(columns: list[str], row: tuple) -> str:
+    """One object as it appears inside the list `to_json` writes (indent 2, nested one level)."""
+    record = {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+    return "  " + json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+
+
+def stream_json(columns: list[str], batches: Iterable[list[tuple]], out: TextIO, limit: int | None = None) -> bool:
+    """Write rows as one JSON list as they come (the same text as `to_json`); returns whether `limit` cut rows off."""
+    written = 0
+    cut = False
+    for batch in batches:
+        if limit is not None and written + len(batch) > limit:
+            batch, cut = batch[: limit - written], True
+        for row in batch:
+            out.write(("[\n" if written == 0 else ",\n") + _json_record(columns, row))
+            written += 1
+        out.flush()
+        if cut:
+            break
+    out.write("\n]\n" if written else "[]\n")
+    out.flush()
+    return cut
 
 
 def _first_line(exc: Exception) -> str:
@@ -281,8 +376,9 @@ def to_csv(result: Result, clean: bool = True) -> str:
 
 
 def to_json(result: Result) -> str:
-    records = [{c: _json_value(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows]
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    stream_json(result.columns, [result.rows], buffer)
+    return buffer.getvalue()
 
 
 def _md_cell(text: str) -> str:

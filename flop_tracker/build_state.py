@@ -13,6 +13,13 @@ table's row count and newest ingest run identify its contents; a hand edit of ra
 not seen (`flop-tracker build --full` rebuilds everything). Any dbt command that writes
 outside this planner (an explicit `--select`, validate, backtest) clears the state first,
 so a database built some other way is never mistaken for an up-to-date one.
+
+A build can be interrupted anywhere (Ctrl-C, a killed process, a full disk). So the record says
+"incomplete", with what the build covers, before dbt starts (`mark_incomplete`), and "complete",
+with the new fingerprints, only after the three CSV files are written (`save_inputs`). A build that
+finds an incomplete record rebuilds what that build covered, whatever changed since: the models and
+files it may have left half-way are never taken for up to date (before this, a decision appended,
+built into the mart, then removed again before the build finished stayed in the staging file).
 """
 
 from __future__ import annotations
@@ -53,6 +60,14 @@ class BuildPlan(BaseModel):
     @property
     def nothing_to_do(self) -> bool:
         return not self.full and not self.select
+
+
+class LastBuild(BaseModel):
+    """What the database records: the inputs of its last complete build, and a build started since
+    that did not finish (what it covered), if any."""
+
+    inputs: BuildInputs | None = None
+    unfinished: BuildPlan | None = None
 
 
 # -- the inputs now -------------------------------------------------------------------------------
@@ -152,25 +167,51 @@ def _has_table(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     )
 
 
-def last_inputs(con: duckdb.DuckDBPyConnection) -> BuildInputs | None:
-    """The inputs of the last complete build, or None (never built, cleared, or the mart is gone)."""
-    if not _has_table(con, STATE_TABLE) or not _has_table(con, MART):
-        return None
+STATUS, COVERING = "status", "covering"  # rows of the record besides the fingerprints
+COMPLETE, INCOMPLETE = "complete", "incomplete"
+
+
+def last_build(con: duckdb.DuckDBPyConnection) -> LastBuild:
+    """The record: the last complete build's inputs (None: never built, cleared, or the mart is gone),
+    and an unfinished build's plan (None: the last build finished)."""
+    if not _has_table(con, STATE_TABLE):
+        return LastBuild()
     rows = dict(con.execute(f"select input, fingerprint from {STATE_TABLE}").fetchall())
-    if "project" not in rows:
-        return None
-    return BuildInputs(
+    unfinished = None
+    if rows.get(STATUS) == INCOMPLETE:
+        unfinished = BuildPlan.model_validate_json(rows.get(COVERING) or '{"full": true, "reason": "?"}')
+    if "project" not in rows or not _has_table(con, MART):
+        return LastBuild(unfinished=unfinished)
+    inputs = BuildInputs(
         project=rows["project"],
         sources={k.removeprefix("source:"): v for k, v in rows.items() if k.startswith("source:")},
         seeds={k.removeprefix("seed:"): v for k, v in rows.items() if k.startswith("seed:")},
     )
+    return LastBuild(inputs=inputs, unfinished=unfinished)
+
+
+def last_inputs(con: duckdb.DuckDBPyConnection) -> BuildInputs | None:
+    """The inputs of the last complete build, or None (never built, cleared, or the mart is gone)."""
+    return last_build(con).inputs
+
+
+def mark_incomplete(con: duckdb.DuckDBPyConnection, step: BuildPlan) -> None:
+    """Record, before dbt starts, that a build covering `step` is under way (the fingerprints of the
+    last complete build stay as they are)."""
+    _ensure_state_table(con)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute(
+        f"insert or replace into {STATE_TABLE} values (?, ?, ?), (?, ?, ?)",
+        [STATUS, INCOMPLETE, now, COVERING, step.model_dump_json(), now],
+    )
 
 
 def save_inputs(con: duckdb.DuckDBPyConnection, inputs: BuildInputs) -> None:
-    """Record `inputs` as what every model is now built from (one transaction)."""
+    """Record the build as complete: `inputs` are what every model and the three files are now built
+    from (one transaction). Called only once the files are written."""
     _ensure_state_table(con)
     now = datetime.now(UTC).replace(tzinfo=None)
-    rows = [("project", inputs.project, now)]
+    rows = [("project", inputs.project, now), (STATUS, COMPLETE, now)]
     rows += [(f"source:{k}", v, now) for k, v in inputs.sources.items()]
     rows += [(f"seed:{k}", v, now) for k, v in inputs.seeds.items()]
     con.execute("begin transaction")
@@ -196,8 +237,22 @@ def clear_inputs(db: Path) -> None:
 
 
 # -- the plan ---------------------------------------------------------------------------------------
-def plan(previous: BuildInputs | None, current: BuildInputs) -> BuildPlan:
-    """Everything, only what depends on changed inputs, or nothing."""
+def plan(previous: BuildInputs | None, current: BuildInputs, unfinished: BuildPlan | None = None) -> BuildPlan:
+    """Everything, only what depends on changed inputs (and what an unfinished build covered), or nothing."""
+    changes = _plan_changes(previous, current)
+    if unfinished is None:
+        return changes
+    if unfinished.full:
+        return BuildPlan(full=True, reason="the last build did not finish: rebuilding everything")
+    if changes.full:
+        return changes
+    covered = f"the last build did not finish: rebuilding what it covered ({', '.join(unfinished.select)})"
+    select = list(dict.fromkeys([*unfinished.select, *changes.select]))
+    reason = covered if changes.nothing_to_do else f"{covered}; {changes.reason}"
+    return BuildPlan(full=False, select=select, reason=reason)
+
+
+def _plan_changes(previous: BuildInputs | None, current: BuildInputs) -> BuildPlan:
     if previous is None:
         return BuildPlan(full=True, reason="no complete build of this database yet")
     if previous.project != current.project:
@@ -226,9 +281,9 @@ def plan_for(paths: Paths, full: bool = False) -> tuple[BuildPlan, BuildInputs]:
     con = connect(paths.db, read_only=True)
     try:
         current = current_inputs(con)
-        previous = None if full else last_inputs(con)
+        previous = LastBuild() if full else last_build(con)
     finally:
         con.close()
     if full:
         return BuildPlan(full=True, reason="--full: everything asked for"), current
-    return plan(previous, current), current
+    return plan(previous.inputs, current, previous.unfinished), current

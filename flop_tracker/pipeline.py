@@ -186,9 +186,11 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
 
     Without `select`, build_state decides: everything when the project changed or the database
     has no complete build, else only what depends on a raw table or seed that changed, else
-    nothing (dbt is not even imported). After a success the inputs are recorded and the three
-    CSV files rewritten from the mart. An explicit `select` builds just that, writes no files,
-    and clears the record (the database is no longer known to match one set of inputs).
+    nothing (dbt is not even imported). Before dbt starts, the record says the build is incomplete
+    (and what it covers); after a success the three CSV files are rewritten from the mart and only
+    then is the build recorded complete (`complete_build`): a build interrupted anywhere is rebuilt
+    by the next one. An explicit `select` builds just that, writes no files, and clears the record
+    (the database is no longer known to match one set of inputs).
     """
     from review.checks import validate_decision_seeds
     from review.seedfile import SeedFileError
@@ -205,17 +207,14 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
     if plan.nothing_to_do:
         outcome = DbtOutcome(success=True)
     else:
+        _record(paths, lambda con: build_state.mark_incomplete(con, plan))  # before dbt touches anything
         args = ["build", *NO_UNIT_TESTS] if plan.full else ["build", "--select", *plan.select, *NO_UNIT_TESTS]
         with console.status(f"dbt build ({plan.reason})...", spinner="dots"):
             outcome = run_dbt(args, paths, planned=True)
     outcome.plan = plan.reason
     if outcome.success:
-        con = connect(paths.db)
-        try:
-            build_state.save_inputs(con, inputs)
-        finally:
-            con.close()
         outcome.files = write_dataset_files(paths)
+        complete_build(paths, inputs)
         outcome.dropped = dropped_names(paths)
         outcome.duplicates = flagged_duplicates(paths)
         recorded = history.record_build(paths, inputs, skip_if_unchanged=plan.nothing_to_do)
@@ -224,6 +223,20 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
             outcome.success = False
             outcome.error = f"the files were written, but the build's history could not be recorded: {recorded.error}"
     return outcome
+
+
+def complete_build(paths: Paths, inputs: build_state.BuildInputs) -> None:
+    """The one step that makes a build complete: the models and the three CSV files are up to date with
+    `inputs`, and the record says so (the build's history, history.record_build, is recorded next)."""
+    _record(paths, lambda con: build_state.save_inputs(con, inputs))
+
+
+def _record(paths: Paths, write) -> None:
+    con = connect(paths.db)
+    try:
+        write(con)
+    finally:
+        con.close()
 
 
 def dropped_names(paths: Paths) -> list[tuple[str, str, int]]:

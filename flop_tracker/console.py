@@ -20,3 +20,8 @@ err_console = Console(stderr=True, width=_width, highlight=False, markup=False, 
 def fail(message: str) -> None:
     """A one-line error on stderr (markup-free, so bracketed names print as they are)."""
     err_console.print(f"error: {message}", markup=False, soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    """A one-line warning on stderr: something was done, but something a person entered had no effect."""
+    err_console.print(f"warning: {message}", markup=False, soft_wrap=True)

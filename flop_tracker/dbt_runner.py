@@ -37,6 +37,7 @@ class DbtOutcome:
     nodes: list = field(default_factory=list)  # dbt's own result per node (e.g. source freshness results)
     history: object | None = None  # history.Build recorded after a complete build
     duplicates: list = field(default_factory=list)  # (model_id, other_model_id, shared) not yet resolved
+    unknown_decisions: list = field(default_factory=list)  # (line, ReviewDecision) naming no model
 
 
 def dbt_env(paths: Paths) -> dict[str, str]:

@@ -217,6 +217,7 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
         complete_build(paths, inputs)
         outcome.dropped = dropped_names(paths)
         outcome.duplicates = flagged_duplicates(paths)
+        outcome.unknown_decisions = unknown_decisions(paths)
         recorded = history.record_build(paths, inputs, skip_if_unchanged=plan.nothing_to_do)
         outcome.history = recorded.build
         if recorded.error:
@@ -261,3 +262,23 @@ def flagged_duplicates(paths: Paths) -> list[tuple[str, str, str]]:
         ).fetchall()
     finally:
         con.close()
+
+
+def unknown_decisions(paths: Paths) -> list[tuple[int, object]]:
+    """Decisions whose model_id names no model (a typo, a model since renamed or dropped): (line, decision).
+
+    The mart applies a decision by its model_id and ignores one that matches nothing; this says which,
+    so nothing a reviewer entered is ignored without a word. A model is any tracked model
+    (intermediate.int_models_identified), with an estimate or not yet.
+    """
+    from review.decisions import decisions_path, read_decision_lines
+
+    rows = read_decision_lines(decisions_path())
+    if not rows:
+        return []
+    con = connect(paths.db, read_only=True)
+    try:
+        known = {r[0] for r in con.execute("select model_id from intermediate.int_models_identified").fetchall()}
+    finally:
+        con.close()
+    return [(line, decision) for line, decision in rows if decision.model_id not in known]

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from kernel.paths import decisions_dir
+from kernel.database import DatabaseLockedError, DatabaseOpenError, connect
+from kernel.paths import Paths, decisions_dir
 from review.seedfile import SeedFileError, parse_seed, read_seed
 from review.store import locked_append
 
@@ -117,6 +120,42 @@ def _num(value: float | None) -> str:
 
 def decisions_path() -> Path:
     return decisions_dir() / "review_decisions.csv"
+
+
+def read_decision_lines(path: Path | None = None) -> list[tuple[int, ReviewDecision]]:
+    """Every decision with the line it starts on; DecisionsFileError names a bad line."""
+    try:
+        return read_seed(path or decisions_path(), COLUMNS, ReviewDecision, key=lambda d: d.model_id)
+    except SeedFileError as exc:
+        raise DecisionsFileError(str(exc)) from None
+
+
+def known_model(paths: Paths) -> Callable[[str], bool]:
+    """A check, made against the database each time it is called, that a model_id names a model
+    (intermediate.int_models_identified: every tracked model, with an estimate or not yet).
+
+    Used right before a decision is written, so a database rebuilt since the ids were read is seen.
+    When the database cannot be read at that moment (a build holds it, or it was never built) the
+    answer is yes: the id came from the database moments before, and a decision is never dropped on
+    a guess; the next build warns about any decision that names no model.
+    """
+
+    def check(model_id: str) -> bool:
+        try:
+            con = connect(paths.db, read_only=True)
+        except (DatabaseLockedError, DatabaseOpenError, FileNotFoundError):
+            return True
+        try:
+            row = con.execute(
+                "select count(*) from intermediate.int_models_identified where model_id = ?", [model_id]
+            ).fetchone()
+        except duckdb.Error:
+            return True
+        finally:
+            con.close()
+        return bool(row and row[0])
+
+    return check
 
 
 def now_utc() -> datetime:

@@ -26,7 +26,7 @@ from pathlib import Path
 from kernel.database import connect
 from kernel.model_names import resolver_sql
 from kernel.paths import Paths
-from review.decisions import ReviewDecision, append_decision, now_utc, read_decisions
+from review.decisions import ReviewDecision, append_decision, known_model, now_utc, read_decisions
 
 REVIEWER = "previous_system"
 DEFAULT_REASON = "imported from previous system"
@@ -61,6 +61,7 @@ class ImportReport:
     conflicts: list[str] = field(default_factory=list)
     not_reviewed: list[str] = field(default_factory=list)
     not_in_dataset: list[str] = field(default_factory=list)
+    not_a_model: list[tuple[Verdict, str]] = field(default_factory=list)  # the id names no model: not written
 
 
 def _reason(notes: str) -> str:
@@ -234,7 +235,11 @@ def import_previous(
         if model_id in by_id:
             continue  # two previous names for one model with the same verdict: one decision
         by_id[model_id] = verdict
+    is_model = known_model(paths)
     for model_id, verdict in sorted(by_id.items()):
+        if not is_model(model_id):  # checked right before writing: a decision never names no model
+            report.not_a_model.append((verdict, model_id))
+            continue
         decision = ReviewDecision(
             model_id=model_id,
             decision=verdict.decision,

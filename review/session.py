@@ -174,6 +174,7 @@ class SessionResult:
     saved: list[ReviewDecision] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     already_decided: list[ReviewDecision] = field(default_factory=list)
+    not_a_model: list[ReviewDecision] = field(default_factory=list)  # not saved: the id names no model now
     quit: bool = False
     interrupted: bool = False
     to_review: int = 0
@@ -193,8 +194,14 @@ def review(
     out: Console,
     batch_size: int = 10,
     clock: Callable[[], Any] = now_utc,
+    known: Callable[[str], bool] = lambda model_id: True,
 ) -> SessionResult:
-    """The interactive loop. Each decision is on disk before the next question is asked."""
+    """The interactive loop. Each decision is on disk before the next question is asked.
+
+    `known(model_id)` is asked right before each write (decisions.known_model checks the database):
+    a model the database no longer has (rebuilt since the session began) gets no decision, which
+    would name no model; the reviewer is told, with the decision and reason typed.
+    """
     result = SessionResult()
     decided = read_decisions(decisions_file)
     candidates = [r for r in mart if r["dataset_file"] == "candidates"]
@@ -250,6 +257,16 @@ def review(
                 shown_flop_high=row["flop_high"],
                 shown_classification=row["threshold_classification"],
             )
+            if not known(decision.model_id):
+                out.print(
+                    f"Not saved: {name} ({clean_terminal(decision.model_id)}) is no longer a model of the built "
+                    f"dataset (rebuilt since this session began); your decision was {choice}: "
+                    f"{clean_terminal(reason)}",
+                    markup=False,
+                    soft_wrap=True,
+                )
+                result.not_a_model.append(decision)
+                continue
             outcome = append_decision(decision, decisions_file)
             if not outcome.saved:
                 out.print(

@@ -13,7 +13,7 @@ from pathlib import Path
 from flop_tracker import pipeline
 from flop_tracker.commands import status_cmd
 from flop_tracker.commands.common import paths_from
-from flop_tracker.console import console, fail
+from flop_tracker.console import console, fail, warn
 from ingest import registry
 from ingest.settings import SettingsError
 from kernel.paths import default_captures_dir, shown_path
@@ -116,6 +116,7 @@ def _report_build(outcome) -> int:
                 "seeds/curated/distinct_model_pairs.csv; list: intermediate.int_model_duplicates_flagged)",
                 markup=False,
             )
+        warn_unknown_decisions(outcome)
         return 0
     fail(f"dbt build failed ({counts or outcome.error})")
     for line in outcome.failures:
@@ -123,6 +124,16 @@ def _report_build(outcome) -> int:
     if outcome.error and not outcome.failures:
         fail(f"  {outcome.error}")
     return 1
+
+
+def warn_unknown_decisions(outcome) -> None:
+    """One warning per decision that names no model: the file, the line, the id, what it decided."""
+    for line, decision in outcome.unknown_decisions:
+        warn(
+            f"review_decisions.csv line {line}: {clean_terminal(decision.model_id)!r} names no model, so the "
+            f"decision ({decision.decision} by {clean_terminal(decision.reviewer)}) is not applied; correct its "
+            'model_id (`flop-tracker sql "select model_id, model from models"` lists them)'
+        )
 
 
 def cmd_build(args: argparse.Namespace) -> int:

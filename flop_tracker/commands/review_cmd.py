@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flop_tracker import pipeline
 from flop_tracker.commands.common import paths_from
+from flop_tracker.commands.pipeline_cmds import warn_unknown_decisions
 from flop_tracker.console import console, fail
 from kernel.paths import Paths
 from kernel.text import clean_terminal
@@ -41,6 +42,7 @@ def _rebuild(paths: Paths) -> bool:
             markup=False,
             soft_wrap=True,
         )
+    warn_unknown_decisions(outcome)
     return True
 
 
@@ -55,7 +57,7 @@ def _needs_terminal(command: str) -> bool:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from review.decisions import decisions_path, default_reviewer, read_decisions
+    from review.decisions import decisions_path, default_reviewer, known_model, read_decisions
     from review.session import ReviewPrompts, compare, load_mart, print_moves, review
 
     paths = paths_from(args)
@@ -70,12 +72,15 @@ def cmd_review(args: argparse.Namespace) -> int:
     before = load_mart(paths)
     if _needs_terminal("review-candidates"):
         return 2
-    result = review(before, path, reviewer, ReviewPrompts(), console, batch_size=args.batch_size)
+    result = review(
+        before, path, reviewer, ReviewPrompts(), console, batch_size=args.batch_size, known=known_model(paths)
+    )
     above = sum(d.decision == "y" for d in result.saved)
+    gone = f"; {len(result.not_a_model)} not saved (no longer a model)" if result.not_a_model else ""
     console.print()
     console.print(
         f"Saved {len(result.saved)} decisions as {clean_terminal(reviewer)} ({above} above, "
-        f"{len(result.saved) - above} below) in {path}; skipped {len(result.skipped)}",
+        f"{len(result.saved) - above} below) in {path}; skipped {len(result.skipped)}{gone}",
         markup=False,
         soft_wrap=True,
     )
@@ -273,6 +278,13 @@ def cmd_import_previous(args: argparse.Namespace) -> int:
         )
     for line in report.conflicts:
         console.print(f"Conflicting verdicts, not imported: {clean_terminal(line)}", markup=False, soft_wrap=True)
+    for verdict, model_id in report.not_a_model:
+        console.print(
+            f"Not imported, no such model in the database: {clean_terminal(verdict.name)} -> "
+            f"{clean_terminal(model_id)} ({verdict.origin})",
+            markup=False,
+            soft_wrap=True,
+        )
     if report.not_in_dataset:
         console.print(
             "Tracked but without an estimate yet (the decision applies once one exists): "

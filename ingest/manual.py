@@ -147,7 +147,7 @@ MAX_MAP_BYTES = 64 * 1024
 class _NoAliasLoader(yaml.SafeLoader):
     """YAML without aliases: `*name` is refused where it appears, before anything is built.
 
-    A 530-byte map of nested aliases (`b: [*a, *a, ...]`, nine levels) stands for 387 million
+    A few hundred bytes of nested aliases (`b: [*a, *a, ...]`, nine levels) stands for 387 million
     strings; PyYAML shares them, but validating or printing the result walks every one (it grew
     to 14 GB). No column map needs an alias, so none is accepted.
     """

@@ -61,3 +61,23 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths]:
     assert outcome.success, outcome.failures or outcome.error
     yield paths
     shutil.rmtree(paths.data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def decisions_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The repository's decision seeds copied to a folder of this test, which dbt and the commands use."""
+    folder = tmp_path / "decisions"
+    shutil.copytree(PROJECT_ROOT / "seeds" / "decisions", folder)
+    monkeypatch.setenv("FLOP_TRACKER_DECISIONS_DIR", str(folder))
+    return folder
+
+
+def ingest_mini_captures(paths: Paths) -> None:
+    """Load the mini LMArena table and Epoch export (every source's raw tables are created)."""
+    from flop_tracker import pipeline
+    from ingest.runner import Ingestor
+
+    lmarena, epoch = pipeline.selected_sources(["lmarena", "epoch"])
+    with Ingestor(paths, pipeline.selected_sources(None)) as ingestor:
+        assert ingestor.ingest_file(lmarena, FIXTURES / "lmarena" / "mini_table.csv").status == "ok"
+        assert ingestor.ingest_file(epoch, FIXTURES / "epoch" / "mini_epoch.csv").status == "ok"

@@ -14,7 +14,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flop_tracker.cli import main
@@ -22,7 +21,7 @@ from ingest.base import IngestError
 from ingest.manual import MAPS_DIR, available_maps, get_map
 from kernel.paths import PROJECT_ROOT
 from review.decisions import COLUMNS, DecisionsFileError, read_decisions
-from tests.answers.conftest import MART_DDL, MART_ROWS
+from tests.answers.conftest import write_mart
 
 MEMORY_CAP = 2 * 1024**3
 MAX_CAPTURE_ENV = "FLOP_TRACKER_MAX_CAPTURE_MB"
@@ -198,15 +197,7 @@ def test_the_default_capture_limit_and_a_bad_override(monkeypatch: pytest.Monkey
 # -- the command line: one line each -----------------------------------------------------------------
 @pytest.fixture
 def mart(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    data.mkdir()
-    con = duckdb.connect(str(data / "tracker.duckdb"))
-    try:
-        con.execute(MART_DDL)
-        con.executemany(f"insert into main.models values ({', '.join('?' * 29)})", MART_ROWS)
-    finally:
-        con.close()
-    return data
+    return write_mart(tmp_path / "data")
 
 
 def one_line(err: str) -> str:

@@ -12,7 +12,6 @@ point (a function wrapped to print where it is and wait) and is killed with SIGK
 
 from __future__ import annotations
 
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -23,10 +22,9 @@ import pytest
 
 from flop_tracker import build_state, pipeline
 from flop_tracker.build_state import BuildInputs, BuildPlan, plan
-from ingest.runner import Ingestor
-from kernel.paths import DATA_DIR_ENV, DB_ENV, DECISIONS_ENV, PROJECT_ROOT, Paths
+from kernel.paths import DATA_DIR_ENV, DB_ENV, DECISIONS_ENV, Paths
 from review.decisions import ReviewDecision, append_decision, now_utc
-from tests.conftest import FIXTURES
+from tests.conftest import ingest_mini_captures
 
 # A child that runs `flop-tracker build` and stops at the point named in argv[1]:
 #   before-dbt       the record is marked, dbt has not started
@@ -131,16 +129,9 @@ def _environ() -> dict[str, str]:
 
 
 @pytest.mark.dbt
-def test_an_interrupted_build_then_a_restored_seed_gives_what_a_full_build_writes(
-    paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    decisions = tmp_path / "decisions"
-    shutil.copytree(PROJECT_ROOT / "seeds" / "decisions", decisions)
-    monkeypatch.setenv(DECISIONS_ENV, str(decisions))
-    lmarena, epoch = pipeline.selected_sources(["lmarena", "epoch"])
-    with Ingestor(paths, pipeline.selected_sources(None)) as ingestor:
-        assert ingestor.ingest_file(lmarena, FIXTURES / "lmarena" / "mini_table.csv").status == "ok"
-        assert ingestor.ingest_file(epoch, FIXTURES / "epoch" / "mini_epoch.csv").status == "ok"
+def test_an_interrupted_build_then_a_restored_seed_gives_what_a_full_build_writes(paths: Paths, decisions_copy: Path):
+    decisions = decisions_copy
+    ingest_mini_captures(paths)
     full = pipeline.build(paths, full=True)
     assert full.success, full.failures or full.error
     reference = published(paths)  # what `build --full` writes for the seeds as they are

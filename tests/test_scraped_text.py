@@ -22,7 +22,6 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import pexpect
 import pytest
 from rich.console import Console
@@ -36,9 +35,9 @@ from flop_tracker.pipeline import IngestSummary
 from ingest.base import CaptureMeta, Record
 from ingest.registry import SOURCES
 from ingest.runner import Ingestor, RunResult
-from kernel.paths import DECISIONS_ENV, PROJECT_ROOT, Paths
+from kernel.paths import Paths
 from kernel.text import clean_terminal, clean_text
-from tests.answers.conftest import MART_DDL, MART_ROWS
+from tests.answers.conftest import MART_ROWS, write_mart
 from tests.conftest import FIXTURES
 
 LINK = "[link=https://evil.example/]Claude-9-Opus[/link]"
@@ -59,20 +58,12 @@ def hostile_row(model_id: str, model: str, developer: str, flop: float) -> tuple
 
 @pytest.fixture
 def hostile_mart(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    data.mkdir()
-    con = duckdb.connect(str(data / "tracker.duckdb"))
-    try:
-        con.execute(MART_DDL)
-        rows = [
-            hostile_row("claude-9-opus", LINK, "Anthropic", 3e25),
-            hostile_row("bad-org-model", "Plain Name", BAD_ORG, 2e25),
-            hostile_row("model-beta-v2", BETA, EMOJI, 1.5e25),
-        ]
-        con.executemany(f"insert into main.models values ({', '.join('?' * 29)})", rows)
-    finally:
-        con.close()
-    return data
+    rows = [
+        hostile_row("claude-9-opus", LINK, "Anthropic", 3e25),
+        hostile_row("bad-org-model", "Plain Name", BAD_ORG, 2e25),
+        hostile_row("model-beta-v2", BETA, EMOJI, 1.5e25),
+    ]
+    return write_mart(tmp_path / "data", rows)
 
 
 @pytest.fixture
@@ -201,11 +192,8 @@ def test_an_epoch_organisation_is_stored_clean():
 
 @pytest.mark.dbt
 def test_a_hostile_organisation_reaches_neither_the_published_files_nor_export(
-    paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    paths: Paths, decisions_copy: Path, capsys
 ):
-    decisions = tmp_path / "decisions"
-    shutil.copytree(PROJECT_ROOT / "seeds" / "decisions", decisions)
-    monkeypatch.setenv(DECISIONS_ENV, str(decisions))
     with Ingestor(paths, pipeline.selected_sources(None)) as ingestor:
         meta = CaptureMeta(origin="e.csv", captured_at=datetime(2025, 6, 1), filename="e_2025-06-01.csv")
         assert ingestor.ingest_bytes(SOURCES["epoch"], epoch_csv(HOSTILE_ORG), meta).status == "ok"
@@ -225,15 +213,8 @@ def test_a_hostile_organisation_reaches_neither_the_published_files_nor_export(
 
 def test_text_stored_before_ingest_cleaned_it_is_cleaned_on_the_way_out(tmp_path: Path, capsys):
     """A database built before this clean-up holds `Delta \\x1b[31mUltra`: the files and exports drop the escape."""
-    data = tmp_path / "data"
-    data.mkdir()
-    con = duckdb.connect(str(data / "tracker.duckdb"))
-    try:
-        con.execute(MART_DDL)
-        rows = [*MART_ROWS[:4], hostile_row("delta-ultra", "Delta \x1b[31mUltra", HOSTILE_ORG, 2e25)]
-        con.executemany(f"insert into main.models values ({', '.join('?' * 29)})", rows)
-    finally:
-        con.close()
+    rows = [*MART_ROWS[:4], hostile_row("delta-ultra", "Delta \x1b[31mUltra", HOSTILE_ORG, 2e25)]
+    data = write_mart(tmp_path / "data", rows)
     paths = Paths(data)
     write_dataset_files(paths)
     for fmt in ("csv", "epoch"):

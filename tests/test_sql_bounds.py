@@ -25,7 +25,7 @@ import pytest
 
 from flop_tracker.cli import main
 from flop_tracker.console import console
-from tests.answers.conftest import MART_DDL, MART_ROWS
+from tests.answers.conftest import write_mart
 
 # Never finishes: 1e16 rows of cross join, then a sum.
 RUNAWAY = "select sum(a.range * b.range) from range(100000000) as a, range(100000000) as b, models"
@@ -35,15 +35,7 @@ MEMORY_CAP = 2 * 1024**3
 
 @pytest.fixture
 def mart(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    data.mkdir()
-    con = duckdb.connect(str(data / "tracker.duckdb"))
-    try:
-        con.execute(MART_DDL)
-        con.executemany(f"insert into main.models values ({', '.join('?' * 29)})", MART_ROWS)
-    finally:
-        con.close()
-    return data
+    return write_mart(tmp_path / "data")
 
 
 @pytest.fixture(autouse=True)

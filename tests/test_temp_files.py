@@ -15,7 +15,6 @@ import stat
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flop_tracker import chart, export
@@ -25,22 +24,14 @@ from ingest.base import CaptureMeta
 from kernel.files import atomic_write
 from kernel.paths import Paths
 from review.decisions import ReviewDecision, append_decision
-from tests.answers.conftest import MART_DDL, MART_ROWS
+from tests.answers.conftest import write_mart
 
 PRECIOUS = "a file outside the data folder\n"
 
 
 @pytest.fixture
 def mart(tmp_path: Path) -> Paths:
-    data = tmp_path / "data"
-    data.mkdir()
-    con = duckdb.connect(str(data / "tracker.duckdb"))
-    try:
-        con.execute(MART_DDL)
-        con.executemany(f"insert into main.models values ({', '.join('?' * 29)})", MART_ROWS)
-    finally:
-        con.close()
-    return Paths(data)
+    return Paths(write_mart(tmp_path / "data"))
 
 
 @pytest.fixture

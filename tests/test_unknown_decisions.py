@@ -10,7 +10,6 @@ nothing is lost).
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -20,29 +19,20 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from flop_tracker import pipeline
 from flop_tracker.cli import main
-from ingest.runner import Ingestor
-from kernel.paths import DECISIONS_ENV, PROJECT_ROOT, Paths
+from kernel.paths import Paths
 from review.decisions import COLUMNS, read_decisions
 from review.session import ReviewPrompts, review
-from tests.conftest import FIXTURES
+from tests.conftest import ingest_mini_captures
 from tests.review_helpers import OLD_TRACKER, ReviewEnv, built_database, copy_environment
 
 HEADER = ",".join(COLUMNS) + "\n"
 
 
 @pytest.mark.dbt
-def test_the_build_warns_and_names_a_decision_that_matches_no_model(
-    paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
-):
-    decisions = tmp_path / "decisions"
-    shutil.copytree(PROJECT_ROOT / "seeds" / "decisions", decisions)
-    monkeypatch.setenv(DECISIONS_ENV, str(decisions))
-    lmarena, epoch = pipeline.selected_sources(["lmarena", "epoch"])
-    with Ingestor(paths, pipeline.selected_sources(None)) as ingestor:
-        assert ingestor.ingest_file(lmarena, FIXTURES / "lmarena" / "mini_table.csv").status == "ok"
-        assert ingestor.ingest_file(epoch, FIXTURES / "epoch" / "mini_epoch.csv").status == "ok"
+def test_the_build_warns_and_names_a_decision_that_matches_no_model(paths: Paths, decisions_copy: Path, capsys):
+    decisions = decisions_copy
+    ingest_mini_captures(paths)
     (decisions / "review_decisions.csv").write_text(
         HEADER + " beta-70b,n,checked the paper,ana,2026-01-02 03:04:05,,,,\n"  # a stray space is no typo
         "GROK-4.1 ,y,typo in the id,bob,2026-01-03 04:05:06,,,,\n"

@@ -81,18 +81,22 @@ MART_ROWS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def mart_dir(tmp_path: Path) -> Path:
-    """A data directory whose database holds the five-row `main.models` above."""
-    data = tmp_path / "mart"
-    data.mkdir()
+def write_mart(data: Path, rows: list[tuple] = MART_ROWS) -> Path:
+    """Make `data` a data directory whose database holds only `main.models` with `rows`; returns it."""
+    data.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(data / "tracker.duckdb"))
     try:
         con.execute(MART_DDL)
-        con.executemany(f"insert into main.models values ({', '.join('?' * 29)})", MART_ROWS)
+        con.executemany(f"insert into main.models values ({', '.join('?' * 29)})", rows)
     finally:
         con.close()
     return data
+
+
+@pytest.fixture
+def mart_dir(tmp_path: Path) -> Path:
+    """A data directory whose database holds the five-row `main.models` above."""
+    return write_mart(tmp_path / "mart")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from flop_tracker.commands.common import paths_from
 from flop_tracker.commands.query_cmd import iso_date, positive_int
 from flop_tracker.console import console, fail
 from ingest.base import IngestError
+from kernel.files import atomic_write
 from kernel.paths import PROJECT_ROOT
 from kernel.text import terminal_text
 
@@ -70,8 +71,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         console.print(f"  {line}", markup=False)
     console.print(true_above_table(report))
     command = "flop-tracker " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if args.record_command else ""
-    report_path.parent.mkdir(parents=True, exist_ok=True)
-    report_path.write_text(backtest.markdown(report, command), encoding="utf-8")
+    atomic_write(report_path, backtest.markdown(report, command))
     console.print(f"wrote {report_path}", markup=False, soft_wrap=True)
     return 0
 

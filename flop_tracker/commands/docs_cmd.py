@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 
 from flop_tracker.commands.common import paths_from
 from flop_tracker.console import console, fail
 from flop_tracker.dbt_runner import run_dbt
 from flop_tracker.pipeline import ensure_raw
+from kernel.files import atomic_write
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -24,10 +24,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
             fail(f"  {line}")
         return 1
     if args.output:
-        output = Path(args.output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target, output)
-        target = output
+        target = atomic_write(Path(args.output), target.read_bytes())
     console.print(f"wrote {target}", markup=False, soft_wrap=True)
     console.print("open it in a browser: one self-contained page, no server or network needed", markup=False)
     return 0

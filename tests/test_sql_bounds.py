@@ -47,6 +47,14 @@ def executable() -> str:
     return shutil.which("flop-tracker", path=str(Path(sys.executable).parent)) or "flop-tracker"
 
 
+def holds_open(pid: int, path: Path) -> bool:
+    """Whether process `pid` has `path` open (read from /proc: opening the file here would race it)."""
+    try:
+        return any(os.path.realpath(fd) == str(path.resolve()) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
 def is_locked(db: Path) -> bool:
     try:
         duckdb.connect(str(db)).close()
@@ -60,8 +68,8 @@ def test_ctrl_c_stops_a_runaway_query_within_a_second_and_frees_the_database(mar
     db = mart / "tracker.duckdb"
     child = pexpect.spawn(executable(), ["sql", RUNAWAY, "--data-dir", str(mart)], encoding="utf-8", timeout=10)
     try:
-        deadline = time.monotonic() + 20
-        while not is_locked(db):  # the query is running once the database is held
+        deadline = time.monotonic() + 30
+        while not holds_open(child.pid, db):  # the query runs once the child has the database open
             assert child.isalive() and time.monotonic() < deadline, child.before
             time.sleep(0.2)
         time.sleep(1.0)

@@ -20,6 +20,7 @@ import pytest
 from flop_tracker import pipeline
 from kernel.paths import PROJECT_ROOT, Paths
 from tests.conftest import FIXTURES
+from tests.estimation_oracle import name_parameters_flop, token_regression
 
 SEED = PROJECT_ROOT / "seeds" / "curated" / "known_model_specs.csv"
 SNAPSHOT = FIXTURES / "estimation" / "lmarena" / "lmarena_text_2025-06-01.csv"
@@ -108,12 +109,20 @@ def test_epoch_reference_reads_confidence_as_interval(db):
 
 
 def test_name_parameters_reads_mixture_sizes_and_predicts_tokens_like_numpy(db):
-    # Gamma 8x7B: 8 experts x 7B = 56e9 total, top-2 -> 14e9 active. Tokens from the regression
-    # log10(tokens) ~ log10(total params) + year on the fixture's Epoch calibration rows plus Beta-70B.
+    """Gamma 8x7B: 8 experts x 7B = 56e9 total, top-2 -> 14e9 active. Its developer has no disclosed corpus, so
+    its tokens come from the regression log10(tokens) ~ log10(total params) + year, fitted on the fixture's 24
+    Epoch calibration rows plus Beta-70B (70e9 params, 15e12 tokens). Gamma was first seen on 2025-03-25, after
+    the newest calibration point (2024-06-15): the prediction is made at that edge and the interval widened by
+    the distance to the extrapolated trend. The interval's half-width is the conformal 90% quantile (24th of 25)
+    of the points' held-out misses in standard errors, times the standard error at the edge; the FLOP interval
+    adds operation counting's log10(1.5) in quadrature."""
     reasoning = one(
         db, "select reasoning from intermediate.int_estimates_name_parameters where model_id = 'gamma-8x7b'"
     )[0]
-    assert reasoning.startswith("Parameters from name: 8x7B mixture (top-2 active assumed)")
+    assert reasoning.startswith(
+        "Parameters: 5.60e+10 total (name: 8x7b (top-2 of 8 experts assumed)), mixture of experts (name); "
+        "1.40e+10 active (name: 8x7b (top-2 of 8 experts assumed))"
+    )
     calibration = [
         (
             math.log10(float(r["Parameters"])),
@@ -123,18 +132,13 @@ def test_name_parameters_reads_mixture_sizes_and_predicts_tokens_like_numpy(db):
         for r in csv.DictReader((FIXTURES / "estimation" / "epoch" / "epoch_calibration_2025-05-20.csv").open())
     ]
     calibration.append((math.log10(70e9), _years(date(2024, 6, 15)), math.log10(15e12)))  # Beta-70B
-    x = np.array([[1.0, a, b] for a, b, _ in calibration])
-    y = np.array([c for _, _, c in calibration])
-    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
-    resid = y - x @ beta
-    s2 = resid @ resid / (len(y) - 3)
-    v = np.array([1.0, math.log10(56e9), _years(date(2025, 3, 25))])  # first seen on the 2025-03-25 page
-    log_tokens = float(v @ beta)
-    half = _t90(len(y) - 3) * math.sqrt(s2 * (1 + v @ np.linalg.inv(x.T @ x) @ v))
+    # first seen on the 2025-03-25 page; sized by its total (56e9), costed on its active count (14e9)
+    log_tokens, token_half, extrapolated = token_regression(calibration, 56e9, date(2025, 3, 25))
+    expected = name_parameters_flop(14e9, log_tokens, token_half)
     flop, low, high = estimate(db, "int_estimates_name_parameters", "gamma-8x7b")
-    assert flop == pytest.approx(6 * 14e9 * 10**log_tokens, rel=1e-6)
-    assert high == pytest.approx(6 * 14e9 * 10 ** (log_tokens + half), rel=1e-6)
-    assert f"6 x 1.40e+10 x tokens = {flop:.2e} FLOP" in reasoning
+    assert (flop, low, high) == pytest.approx(expected, rel=1e-6)
+    assert extrapolated > 0.01  # the fixture's trend was extrapolated, so widened
+    assert f"6 x 1.40e+10 x {10**log_tokens:.2e} = {flop:.2e} FLOP" in reasoning
 
 
 # --- benchmark regression and lineage, recomputed with numpy ---------------------------------

@@ -4,9 +4,11 @@ The fixture pair (tests/fixtures/history/): an Epoch export of 24 invented langu
 training tokens follow tokens = 20 x parameters exactly, each size twice with +-0.05 dex of
 noise (so the token regression is log10(tokens) = log10(20) + 1 x log10(N) + 0 x year with an
 honest, non-zero residual), and two LMArena captures a month apart; the second brings in
-Zeta-405B-Instruct and Kappa-1.5B-Chat. Their estimates are 6 x N x 20N, by hand:
-  zeta-405b   6 x 405e9 x 8.1e12 = 1.9683e25 FLOP
-  kappa-1.5b  6 x 1.5e9 x 3.0e10 = 2.7e20 FLOP
+Zeta-405B-Instruct and Kappa-1.5B-Chat. Their estimates are 6 x N x the regression's tokens, by hand:
+  kappa-1.5b  6 x 1.5e9 x 3.0e10 (20N) = 2.7e20 FLOP
+  zeta-405b   is larger than any calibration model (300B), so its tokens are the trend's at that edge, 20 x 300e9
+              = 6e12, and the interval is widened by the distance to the extrapolated 8.1e12:
+              6 x 405e9 x 6e12 = 1.458e25 FLOP
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pytest
 
 from flop_tracker import changes, changes_render, history, pipeline
@@ -29,6 +30,7 @@ from flop_tracker.validation import build_scratch
 from ingest.runner import Ingestor
 from kernel.paths import Paths
 from tests.conftest import FIXTURES
+from tests.estimation_oracle import name_parameters_flop, token_regression, years
 
 HISTORY = FIXTURES / "history"
 EPOCH = HISTORY / "epoch_calibration_2025-05-01.csv"
@@ -222,24 +224,19 @@ def test_markdown_digest_shows_hostile_names_as_text():
 # -- with dbt -----------------------------------------------------------------------------------
 
 
-def _expected_interval(params: float, day: date) -> tuple[float, float]:
-    """The token regression's 90% prediction interval, computed here with numpy from the fixture file."""
-    xs, zs, ys = [], [], []
+def _expected_interval(params: float, day: date) -> tuple[float, float, float]:
+    """(FLOP, low, high) of name_parameters, by the numpy oracle (tests/estimation_oracle.py) on the fixture file."""
     with EPOCH.open() as handle:
-        for row in csv.DictReader(handle):
-            xs.append(math.log10(float(row["Parameters"])))
-            zs.append((date.fromisoformat(row["Publication date"]) - date(2023, 1, 1)).days / 365.25)
-            ys.append(math.log10(float(row["Training dataset size (datapoints)"])))
-    design = np.column_stack([np.ones(len(xs)), xs, zs])
-    coef, *_ = np.linalg.lstsq(design, np.array(ys), rcond=None)
-    df = len(xs) - 3
-    s2 = float(np.sum((np.array(ys) - design @ coef) ** 2)) / df
-    x0 = np.array([1.0, math.log10(params), (day - date(2023, 1, 1)).days / 365.25])
-    se = math.sqrt(s2 * (1 + x0 @ np.linalg.inv(design.T @ design) @ x0))
-    z = 1.6448536
-    t90 = z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
-    centre = float(x0 @ coef)
-    return 6 * params * 10 ** (centre - t90 * se), 6 * params * 10 ** (centre + t90 * se)
+        points = [
+            (
+                math.log10(float(row["Parameters"])),
+                years(date.fromisoformat(row["Publication date"])),
+                math.log10(float(row["Training dataset size (datapoints)"])),
+            )
+            for row in csv.DictReader(handle)
+        ]
+    log10_tokens, half_width, _ = token_regression(points, params, day)
+    return name_parameters_flop(params, log10_tokens, half_width)
 
 
 def _six(x: float) -> float:
@@ -259,24 +256,29 @@ def test_a_new_capture_is_reported_as_new_models_and_candidates(paths: Paths, ca
     assert second.plan == "new data in ingest, lmarena: rebuilding what depends on them"
     assert (second.history.build_id, second.history.new_versions) == (2, 2)
 
-    zeta_low, zeta_high = _expected_interval(405e9, date(2025, 7, 1))
-    kappa_low, kappa_high = _expected_interval(1.5e9, date(2025, 7, 1))
+    zeta_flop, zeta_low, zeta_high = _expected_interval(405e9, date(2025, 7, 1))
+    kappa_flop, kappa_low, kappa_high = _expected_interval(1.5e9, date(2025, 7, 1))
+    assert (_six(zeta_flop), _six(kappa_flop)) == (1.458e25, 2.7e20)
     zeta = {
         "model_id": "zeta-405b",
         "model": "Zeta-405B-Instruct",
         "developer": "Zeta Labs",
-        "training_flop": 1.9683e25,
+        "training_flop": 1.458e25,
         "flop_low": _six(zeta_low),
         "flop_high": _six(zeta_high),
     }
-    assert (zeta["flop_low"], zeta["flop_high"]) == (1.54598e25, 2.50599e25)
+    assert (zeta["flop_low"], zeta["flop_high"]) == (7.88933e24, 2.69448e25)
     report = changes.changes(paths)
-    assert json.loads(report.as_json()) == {
+    reported = json.loads(report.as_json())
+    # p(> 1e25) reads the interval as a log-normal: z = log10(1.458e25 / 1e25) / (log10(2.69448e25 / 7.88933e24) / 3.29)
+    sigma = math.log10(zeta_high / zeta_low) / (2 * 1.6448536)
+    p_above = 0.5 * (1 + math.erf(math.log10(zeta_flop / 1e25) / sigma / math.sqrt(2)))
+    assert reported["new_candidates"][0].pop("p_above_1e25") == round(p_above, 4)  # the report keeps 4 decimals
+    assert reported == {
         "new_candidates": [
             {
                 **zeta,
-                "p_above_1e25": 1.0,
-                "classification": "high_confidence_above_1e25",
+                "classification": "likely_above_1e25",
                 "method": "name_parameters",
                 "previous_classification": None,
             }
@@ -287,7 +289,7 @@ def test_a_new_capture_is_reported_as_new_models_and_candidates(paths: Paths, ca
         "new_models": [
             {
                 **zeta,
-                "classification": "high_confidence_above_1e25",
+                "classification": "likely_above_1e25",
                 "method": "name_parameters",
                 "dataset_file": "candidates",
             },
@@ -314,7 +316,7 @@ def test_a_new_capture_is_reported_as_new_models_and_candidates(paths: Paths, ca
     digest = capsys.readouterr().out
     assert "### New candidates (1)" in digest and "### New models (2)" in digest
     assert (
-        "| Zeta-405B-Instruct (zeta-405b) | Zeta Labs | 1.97e25 | 1.55e25..2.51e25 | high_confidence_above_1e25 "
+        "| Zeta-405B-Instruct (zeta-405b) | Zeta Labs | 1.46e25 | 7.89e24..2.69e25 | likely_above_1e25 "
         "| name_parameters |"
     ) in digest.splitlines()
     assert main(["changes", "--format", "json", "--builds", "1"]) == 0

@@ -35,14 +35,14 @@ def test_architecture_seed_maps_each_model_type_once_with_a_source():
     assert all(r["source_url"].startswith("https://") and r["note"] for r in data)
 
 
-def test_disclosed_counts_seed_has_34_models_from_17_developers_with_exact_figures():
+def test_disclosed_counts_seed_has_36_models_from_18_developers_with_exact_figures():
     header, data = rows("moe_disclosed_parameters.csv")
     assert header == [
         "model_name", "developer", "hf_repo", "total_parameters", "active_parameters", "source_url", "statement",
     ]  # fmt: skip
     by_name = {r["model_name"]: r for r in data}
-    assert len(by_name) == len(data) == 34
-    assert len({r["developer"] for r in data}) == 17
+    assert len(by_name) == len(data) == 36
+    assert len({r["developer"] for r in data}) == 18
     assert not {r["developer"] for r in data} & FORBIDDEN_DEVELOPERS
     figures = {n: (float(r["total_parameters"]), float(r["active_parameters"])) for n, r in by_name.items()}
     assert figures["DeepSeek-V3"] == (671e9, 37e9)
@@ -51,6 +51,9 @@ def test_disclosed_counts_seed_has_34_models_from_17_developers_with_exact_figur
     assert figures["gpt-oss-120b"] == (117e9, 5.1e9)
     assert figures["Granite-3.0-1B-A400M"] == (1.3e9, 400e6)
     assert figures["GLM-5"] == (744e9, 40e9)
+    # 2026 MoE models whose Hub model_type no seed row names (mimo_v2_flash, step3p5)
+    assert figures["MiMo-V2-Flash"] == (309e9, 15e9)
+    assert figures["Step-3.5-Flash"] == (196e9, 11e9)
     fractions = sorted(a / t for t, a in figures.values())
     # sparsest: Kimi K2 (3.2%); densest: Granite 3.0 1B-A400M (30.8%)
     assert (round(fractions[0], 4), round(fractions[-1], 4)) == (0.032, 0.3077)

@@ -14,3 +14,11 @@
 {% macro has_size_in_name(model_id) -%}
     regexp_matches({{ model_id }}, '(^|-)\d+(\.\d+)?(x\d+(\.\d+)?)?b(-|$)')
 {%- endmacro %}
+
+{#- The series a model belongs to: its family word and generation, the unit developers train on
+    one corpus ("qwen3-0.6b" and "qwen3-235b-a22b" -> qwen3; "llama-3.1-8b" -> llama-3.1;
+    "granite-3.0-2b" -> granite-3.0; "deepseek-v3" -> deepseek-v3; "gemma-7b" -> gemma: a size
+    is not a generation). Token priors transfer a corpus within a series. -#}
+{% macro model_series(model_id) -%}
+    rtrim(regexp_extract({{ model_id }}, '^[a-z]+(?:-?v?\d+(?:\.\d+)?(?:$|-))?', 0), '-')
+{%- endmacro %}

@@ -43,6 +43,16 @@ known_spec_names as (
 
 ),
 
+moe_disclosed_names as (
+
+    select
+        'moe_disclosed_parameters' as source_name,
+        model_name as raw_name,
+        developer as organization
+    from {{ ref('moe_disclosed_parameters') }}
+
+),
+
 manual_names as (
 
     select
@@ -217,6 +227,8 @@ all_names as (
         select * from known_spec_names
         union all
         select * from manual_names
+        union all
+        select * from moe_disclosed_names
     ) as named_by_themselves
     union all
     select * from artificial_analysis_names

@@ -168,6 +168,13 @@ def ingest(
     return summary
 
 
+# Seeds are dropped and created again from their files on every build that loads them. dbt otherwise
+# reloads an existing seed table in place, keeping its old columns, so a seed that gained or lost a
+# column (a pulled commit) fails every build of an existing database. The project has no incremental
+# models and builds exclude snapshots, so --full-refresh changes nothing else; seeds are a few kB.
+SEEDS_RELOADED = ["--full-refresh"]
+
+
 def ensure_raw(paths: Paths) -> None:
     """Create every raw table (empty) so staging views compile before any source was reached."""
     con = connect(paths.db)
@@ -202,13 +209,15 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
     ensure_raw(paths)
     if select:
         with console.status("dbt build: the selected nodes...", spinner="dots"):
-            return run_dbt(["build", "--select", *select, *NO_UNIT_TESTS], paths)
+            return run_dbt(["build", "--select", *select, *SEEDS_RELOADED, *NO_UNIT_TESTS], paths)
     plan, inputs = build_state.plan_for(paths, full=full)
     if plan.nothing_to_do:
         outcome = DbtOutcome(success=True)
     else:
         _record(paths, lambda con: build_state.mark_incomplete(con, plan))  # before dbt touches anything
-        args = ["build", *NO_UNIT_TESTS] if plan.full else ["build", "--select", *plan.select, *NO_UNIT_TESTS]
+        args = ["build", *SEEDS_RELOADED, *NO_UNIT_TESTS]
+        if not plan.full:
+            args[1:1] = ["--select", *plan.select]
         with console.status(f"dbt build ({plan.reason})...", spinner="dots"):
             outcome = run_dbt(args, paths, planned=True)
     outcome.plan = plan.reason

@@ -166,3 +166,30 @@ def test_a_build_of_a_selection_forgets_the_recorded_inputs(paths: Paths):
     assert pipeline.build(paths, ["stg_lmarena__scores"]).success
     after = pipeline.build(paths)  # the database was built some other way: everything again
     assert after.success and after.plan == "no complete build of this database yet"
+
+
+@pytest.mark.dbt
+def test_a_seed_whose_columns_changed_is_reloaded_not_a_failed_build(paths: Paths):
+    """A database built before a seed gained a column (lab_feeds' stale_after_days) must still build.
+
+    dbt reloads an existing seed table in place (truncate, insert with the table's old columns), which
+    fails on the new file; a user who pulls a commit that adds a seed column would be stuck. The old
+    table is simulated by dropping the column; the next build must recreate the table from the file.
+    """
+    from tests.conftest import ingest_mini_captures
+
+    ingest_mini_captures(paths)
+    assert pipeline.build(paths).success
+    con = duckdb.connect(str(paths.db))
+    try:
+        con.execute("alter table seeds.lab_feeds drop column stale_after_days")
+    finally:
+        con.close()
+    outcome = pipeline.build(paths, full=True)
+    assert outcome.success, outcome.failures or outcome.error
+    con = duckdb.connect(str(paths.db), read_only=True)
+    try:
+        columns = {r[0] for r in con.execute("describe seeds.lab_feeds").fetchall()}
+    finally:
+        con.close()
+    assert "stale_after_days" in columns

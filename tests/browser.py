@@ -89,3 +89,21 @@ def shown_ids(page: object) -> list[str]:
         "window.flopTrackerTable.rows({search: 'applied', order: 'current'}).nodes().toArray()"
         ".map(row => row.dataset.modelId)"
     )
+
+
+def click_and_wait_for_draw(page: object, selector: str) -> None:
+    """Click (a column header) and wait until the table has drawn again.
+
+    DataTables orders on a header click in a timer (it shows its 'processing' state first), so
+    the rows read straight after the click can still be in the old order on a busy machine.
+    """
+    page.evaluate(
+        "() => { window.flopTrackerDrawn = false;"
+        " window.flopTrackerTable.one('draw', () => { window.flopTrackerDrawn = true; }); }"
+    )
+    page.click(selector)
+    # a promise in the page, not wait_for_function: its polling evaluates a string, which the site's CSP refuses
+    page.evaluate(
+        "() => new Promise(resolve => window.flopTrackerDrawn ? resolve(true)"
+        " : window.flopTrackerTable.one('draw', () => resolve(true)))"
+    )

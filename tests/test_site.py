@@ -23,7 +23,7 @@ from flop_tracker.site import ModelPage, environment, estimates_svg_rows, order_
 from ingest.runner import Ingestor
 from kernel.paths import DECISIONS_ENV, Paths
 from review.decisions import ReviewDecision, append_decision, now_utc
-from tests.browser import chromium, open_index, open_page, shown_ids
+from tests.browser import chromium, click_and_wait_for_draw, open_index, open_page, shown_ids
 from tests.conftest import FIXTURES
 
 HOSTILE = "script-window.pwned-1-script-max"
@@ -217,11 +217,11 @@ def test_the_index_table_sorts_filters_and_loads_nothing_remote(built: tuple[Pat
         assert set(shown_ids(page)) == ids
         assert page.locator("#models-table tbody tr").count() == 50  # paged: 50 shown at once
         assert shown_ids(page)[0] == by_flop[0]  # highest estimate first
-        page.click("#models-table thead th:nth-child(1)")  # by model name, ascending
+        click_and_wait_for_draw(page, "#models-table thead th:nth-child(1)")  # by model name, ascending
         assert page.evaluate("window.flopTrackerTable.order()") == [[0, "asc"]]
         by_name = shown_ids(page)
         assert set(by_name) == ids and by_name[:3] != by_flop[:3]
-        page.click("#models-table thead th:nth-child(5)")  # by estimate, ascending: the smallest first
+        click_and_wait_for_draw(page, "#models-table thead th:nth-child(5)")  # by estimate, ascending: smallest first
         assert page.evaluate("window.flopTrackerTable.order()") == [[4, "asc"]]
         # the three smallest estimates (GPT-2 and Kappa-1.5B, both 1.5e9 parameters, tie to 9 digits: either order)
         flops = dict(_mart(paths, "select model_id, training_flop from main.models"))

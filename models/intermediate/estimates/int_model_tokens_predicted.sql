@@ -237,35 +237,15 @@ own_errors as (
 
 ),
 
-transfer_intervals as (
-
-    {#- Leave-one-out: for a calibration point (m = n - 1 others) the k-th smallest of the others is
-        the k-th of all when its own error ranks above k, else the (k+1)-th. -#}
-    select
-        transfers.model_id,
-        spread.n - coalesce(own.is_member, 0) as transfer_n,
-        least(
-            cast(ceil(0.9 * (spread.n - coalesce(own.is_member, 0) + 1)) as integer), spread.n - coalesce(own.is_member, 0)
-        ) as k,
-        spread.sorted_abs_errors,
-        own.error_rank
-    from transfers
-    inner join transfer_spread as spread on transfers.transfer = spread.transfer
-    left join own_errors as own on transfers.model_id = own.model_id and transfers.transfer = own.transfer
-
-),
-
 transfer_half_widths as (
 
     select
-        model_id,
-        transfer_n,
-        case
-            when error_rank is not null and error_rank <= k then sorted_abs_errors[k + 1]
-            else sorted_abs_errors[k]
-        end as half_width
-    from transfer_intervals
-    where k >= 1
+        transfers.model_id,
+        spread.n - coalesce(own.is_member, 0) as transfer_n,
+        {{ loo_conformal_quantile('spread.sorted_abs_errors', 'spread.n', 'own.error_rank') }} as half_width
+    from transfers
+    inner join transfer_spread as spread on transfers.transfer = spread.transfer
+    left join own_errors as own on transfers.model_id = own.model_id and transfers.transfer = own.transfer
 
 ),
 
@@ -395,8 +375,7 @@ regression_ratio_ranks as (
 regression as (
 
     {#- 90%: the leave-one-out conformal quantile of the held-out misses in se (so a point far from
-        the data gets a wider interval) x se at the (edge) point, plus the distance extrapolated;
-        a calibration point's own miss left out as for transfers. -#}
+        the data gets a wider interval) x se at the (edge) point, plus the distance extrapolated. -#}
     select
         predicted.model_id,
         predicted.n,
@@ -407,13 +386,7 @@ regression as (
         predicted.log10_tokens,
         predicted.extrapolation,
         ratios.n_points - (case when ranks.model_id is null then 0 else 1 end) as ratio_n,
-        case
-            when ranks.ratio_rank <= least(cast(ceil(0.9 * ratios.n_points) as integer), ratios.n_points - 1)
-                then ratios.sorted_ratios[least(cast(ceil(0.9 * ratios.n_points) as integer), ratios.n_points - 1) + 1]
-            when ranks.model_id is not null
-                then ratios.sorted_ratios[least(cast(ceil(0.9 * ratios.n_points) as integer), ratios.n_points - 1)]
-            else ratios.sorted_ratios[least(cast(ceil(0.9 * (ratios.n_points + 1)) as integer), ratios.n_points)]
-        end as ratio_quantile,
+        {{ loo_conformal_quantile('ratios.sorted_ratios', 'ratios.n_points', 'ranks.ratio_rank') }} as ratio_quantile,
         predicted.se
     from regression_predicted as predicted
     cross join regression_ratios as ratios

@@ -170,6 +170,11 @@ def max_capture_bytes() -> int:
 _RAISE_IT = f"set {MAX_CAPTURE_ENV} to raise it"
 
 
+def over_capture_limit(limit: int) -> str:
+    """What a capture passing `limit` bytes is told, live or saved: the limit and how to raise it."""
+    return f"more than {limit // (1024 * 1024)} MB, the capture size limit ({_RAISE_IT})"
+
+
 def read_capture(path: Path) -> bytes:
     """A saved capture's bytes, refusing one larger than the limit without reading past it.
 
@@ -189,7 +194,7 @@ def read_capture(path: Path) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
-                raise IngestError(f"more than {megabytes} MB, the capture size limit ({_RAISE_IT})")
+                raise IngestError(over_capture_limit(limit))
     return b"".join(chunks)
 
 

@@ -20,7 +20,11 @@ What is ours, and why:
 - a body dropped mid-way is retried here: urllib3's `Retry` covers a request until its headers
   arrive, and requests reads the body after that;
 - a deadline for the whole body (`body_deadline`): requests' timeout is per socket read, so a host
-  that trickles a byte a second never times out; a body larger than `max_bytes` is refused;
+  that trickles a byte a second never times out;
+- the capture size limit (`ingest.base.max_capture_bytes`, $FLOP_TRACKER_MAX_CAPTURE_MB, the one limit saved
+  files obey too): a declared `Content-Length` over it (of an uncompressed body) is refused from the headers,
+  any other body once the bytes read (decoded) pass it; either way at once, without retries, and nothing
+  is returned to store. requests has no such limit (`iter_content` reads whatever the host sends);
 - conditional requests: `fetch` sends `If-None-Match` / `If-Modified-Since` from the validators the
   caller kept with its last capture of the URL (ingest/captures.py stores them in the capture's
   sidecar). An HTTP cache (requests-cache, hishel) would keep a second copy of every body the
@@ -44,7 +48,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NameResolutionError, ResponseError
 from urllib3.util.retry import Retry
 
-from ingest.base import IngestError
+from ingest.base import IngestError, max_capture_bytes, over_capture_limit
 from kernel import __version__
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -142,7 +146,6 @@ class HttpClient:
     max_wait: float = 60.0
     min_interval: float = 1.0
     body_deadline: float = 300.0
-    max_bytes: int = 512 * 2**20
     contact: str | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
@@ -167,7 +170,9 @@ class HttpClient:
         """GET `url` (conditionally when validators are given); a 304 comes back as `not_modified`.
 
         Raises IngestError with one line naming the URL and what went wrong, after the retries.
+        A body over the capture size limit is refused (read no further than the limit).
         """
+        limit = max_capture_bytes()  # read per fetch: $FLOP_TRACKER_MAX_CAPTURE_MB may change between runs
         host = urlsplit(url).hostname or ""
         if host in self._unresolvable:
             raise IngestError(f"{url}: could not resolve host (no network?)")
@@ -190,13 +195,13 @@ class HttpClient:
             used = len(retries.history) + 1 if retries is not None else 1
             done = self.attempts - remaining + used
             try:
-                return self._answer(url, response, started, done)
+                return self._answer(url, response, started, done, limit)
             except _BodyError as exc:
+                if exc.final:
+                    raise IngestError(f"{url}: {exc}") from None
                 remaining -= used
                 if remaining <= 0:
                     raise IngestError(f"{url}: {exc} after {done} attempts") from None
-                if exc.final:
-                    raise IngestError(f"{url}: {exc}") from None
             finally:
                 response.close()
             self.sleep(min(self.backoff * 2 ** (done - 1), self.max_wait))
@@ -238,12 +243,12 @@ class HttpClient:
             if wait > 0:
                 self.sleep(wait)
 
-    def _answer(self, url: str, response: requests.Response, started: float, attempts: int) -> Fetched:
+    def _answer(self, url: str, response: requests.Response, started: float, attempts: int, limit: int) -> Fetched:
         status = response.status_code
         redirects = tuple(r.url for r in response.history)
         if status >= 400:
             raise IngestError(self._status_error(url, response, attempts))
-        body = b"" if status == 304 else self._read_body(response, started)
+        body = b"" if status == 304 else self._read_body(response, started, limit)
         return Fetched(
             url=url,
             final_url=response.url,
@@ -257,15 +262,20 @@ class HttpClient:
             elapsed=self.clock() - started,
         )
 
-    def _read_body(self, response: requests.Response, started: float) -> bytes:
+    def _read_body(self, response: requests.Response, started: float, limit: int) -> bytes:
+        """The whole (decoded) body, or a _BodyError; one read past `limit` bytes is the last."""
+        declared = response.headers.get("Content-Length", "")
+        encoded = response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
+        if not encoded and declared.isdigit() and int(declared) > limit:
+            raise _BodyError(f"{over_capture_limit(limit)}; refused", final=True)
         parts: list[bytes] = []
         size = 0
         try:
             for piece in response.iter_content(64 * 1024):
                 parts.append(piece)
                 size += len(piece)
-                if size > self.max_bytes:
-                    raise _BodyError(f"body larger than {self.max_bytes} bytes; refused", final=True)
+                if size > limit:
+                    raise _BodyError(f"{over_capture_limit(limit)}; refused", final=True)
                 if self.clock() - started > self.body_deadline:
                     raise _BodyError(
                         f"body took longer than {self.body_deadline:g}s to arrive ({size} bytes so far); gave up",

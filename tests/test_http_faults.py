@@ -8,6 +8,7 @@ replaces the last good capture, which stays replayable into a fresh database.
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from pathlib import Path
@@ -136,6 +137,105 @@ def test_a_refused_connection_is_retried_then_named():
     with pytest.raises(IngestError, match=r"could not connect .* after 2 attempts"):
         client(sleeps, attempts=2).get(f"http://127.0.0.1:{port}/x.json")
     assert len(sleeps) == 1
+
+
+# -- the capture size limit ---------------------------------------------------------------------
+# A live body obeys the same limit as a saved file ($FLOP_TRACKER_MAX_CAPTURE_MB, ingest.base.max_capture_bytes):
+# before, the client had its own fixed 512 MB and the variable changed nothing for live fetches.
+MAX_CAPTURE_ENV = "FLOP_TRACKER_MAX_CAPTURE_MB"
+MB = 1024 * 1024
+
+
+def too_large(url: str, megabytes: int) -> str:
+    return (
+        f"^{re.escape(url)}: more than {megabytes} MB, the capture size limit "
+        rf"\(set {MAX_CAPTURE_ENV} to raise it\); refused$"
+    )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(body=b"x" * (3 * MB)),  # Content-Length says so: refused before the body is read
+        Reply(body=b"x" * (3 * MB), chunked=True, chunk_size=256 * 1024),  # no length given: counted as it comes
+        Reply(body=b"x" * (3 * MB), encoding="gzip"),  # 3 kB on the wire: the decoded size counts
+    ],
+    ids=["content-length", "chunked", "gzip"],
+)
+def test_a_body_over_the_capture_size_limit_is_refused_once_naming_the_url_and_limit(
+    monkeypatch: pytest.MonkeyPatch, reply: Reply
+):
+    monkeypatch.setenv(MAX_CAPTURE_ENV, "1")
+    sleeps = Sleeps()
+    with local_server() as server:
+        url = server.route(PATH, reply)
+        with pytest.raises(IngestError, match=too_large(url, 1)):
+            client(sleeps).get(url)
+        assert server.hits[PATH] == 1  # a body too large is too large again: never retried
+        monkeypatch.setenv(MAX_CAPTURE_ENV, "4")
+        assert client(sleeps).get(url) == b"x" * (3 * MB)
+    assert sleeps == []
+
+
+def test_a_live_body_is_read_no_further_than_the_limit(monkeypatch: pytest.MonkeyPatch):
+    """A host streaming without end (or a huge body, declared or not) is left once the limit is passed.
+
+    The server sends 1 MB + 64 kB at once, then would wait a minute before each further piece: a client
+    reading on times out (5 s) instead of refusing the body.
+    """
+    monkeypatch.setenv(MAX_CAPTURE_ENV, "1")
+    with local_server() as server:
+        endless = Reply(body=b"x" * (8 * MB), chunked=True, chunk_size=MB + 64 * 1024, trickle=60.0)
+        url = server.route(PATH, endless)
+        with pytest.raises(IngestError, match=too_large(url, 1)):
+            client(Sleeps()).get(url)
+        # A declared length over the limit is refused from the headers: the body is never read (here the
+        # host would send 4 kB and hang up, which a client reading the body reports as a dropped connection).
+        url = server.route(PATH, Reply(body=b"x" * (2 * MB), truncate_to=4096))
+        with pytest.raises(IngestError, match=too_large(url, 1)):
+            client(Sleeps()).get(url)
+        assert server.hits[PATH] == 1
+
+
+def test_a_bad_capture_size_limit_fails_the_fetch_with_one_line(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(MAX_CAPTURE_ENV, "lots")
+    with local_server() as server:
+        url = server.route(PATH, Reply(body=b"{}"))
+        with pytest.raises(IngestError, match=rf"^{MAX_CAPTURE_ENV}='lots': not a whole number of megabytes"):
+            client(Sleeps()).get(url)
+
+
+@pytest.mark.shared
+def test_a_live_capture_over_the_limit_is_recorded_and_nothing_is_stored(
+    capture: bytes, paths: Paths, monkeypatch: pytest.MonkeyPatch
+):
+    """The real LMArena JSON (1.3 MB, gzipped as GitHub serves it) against a 1 MB limit, then a 2 MB one."""
+    assert MB < len(capture) < 2 * MB
+    monkeypatch.setenv(MAX_CAPTURE_ENV, "1")
+    with local_server() as server:
+        url = server.route(PATH, Reply(body=capture, encoding="gzip"))
+        source = local_source(LMArenaSource, url)
+        refused = pipeline.ingest(paths, [source], live=True, client=client(Sleeps()), quiet=True)
+        assert [(r.source, r.status, r.rows) for r in refused.results] == [("lmarena", "unreachable", 0)]
+        assert not (paths.raw_dir / "lmarena").exists()  # no partial capture, not even a quarantined one
+        monkeypatch.setenv(MAX_CAPTURE_ENV, "2")
+        loaded = pipeline.ingest(paths, [source], live=True, client=client(Sleeps()), quiet=True)
+    assert [(r.status, r.rows) for r in loaded.results] == [("ok", LMARENA_ROWS)]
+    con = connect(paths.db)
+    try:
+        runs = con.execute("select status, rows, error from raw.ingest_runs order by run_id").fetchall()
+    finally:
+        con.close()
+    assert runs == [
+        (
+            "unreachable",
+            0,
+            f"{url}: more than 1 MB, the capture size limit (set {MAX_CAPTURE_ENV} to raise it); refused",
+        ),
+        ("ok", LMARENA_ROWS, None),
+    ]
+    stored = capture_store.list_stored(paths.raw_dir, "lmarena")
+    assert len(stored) == 1 and stored[0].read() == capture
 
 
 # -- the pipeline ------------------------------------------------------------------------------

@@ -137,8 +137,10 @@ def shown_path(path: Path, cwd: Path | None = None) -> str:
     resolved = path.resolve()
     if resolved.is_relative_to(cwd):
         return str(resolved.relative_to(cwd)) or "."
-    if resolved == (PROJECT_ROOT.parent / "shared" / "data").resolve() and cwd.is_relative_to(PROJECT_ROOT):
-        return os.path.relpath(resolved, cwd)
+    shared = PROJECT_ROOT.parent / "shared" / "data"
+    if resolved == shared.resolve() and cwd.is_relative_to(PROJECT_ROOT):
+        # the folder beside the project as the user sees it, not where a link to it points
+        return os.path.relpath(os.path.normpath(shared), cwd)
     return str(path)
 
 

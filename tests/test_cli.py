@@ -62,6 +62,19 @@ def test_paths_are_shown_as_a_user_types_them(tmp_path: Path):
     assert shown_path(elsewhere, cwd=PROJECT_ROOT) == str(elsewhere)  # named by the user: shown as named
 
 
+def test_a_shared_folder_that_is_a_link_is_shown_as_the_user_sees_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`../shared` may be a link (a clone beside a link to the data): shown as ../shared/data, not the link's target."""
+    import kernel.paths
+
+    project, target = tmp_path / "work" / "project", tmp_path / "disk" / "shared"
+    project.mkdir(parents=True)
+    (target / "data").mkdir(parents=True)
+    (tmp_path / "work" / "shared").symlink_to(target)
+    monkeypatch.setattr(kernel.paths, "PROJECT_ROOT", project)
+    assert shown_path(project.parent / "shared" / "data", cwd=project) == "../shared/data"
+    assert shown_path(target / "data", cwd=project) == "../shared/data"
+
+
 @pytest.mark.dbt
 def test_build_fails_loudly_when_a_data_test_fails(data_dir: Path, capsys: pytest.CaptureFixture[str]):
     assert (

@@ -1,6 +1,6 @@
 {#- Method: family lineage, for models with no disclosure. Start from the most recent earlier
     model (at most var('lineage_max_gap_months') older) of the same developer and line
-    (a successor to a Sonnet is a Sonnet) whose compute
+    (a successor to a Sonnet is a Sonnet) and kind (model_kind: a video model follows a video model) whose compute
     is known from direct evidence, move it by the benchmark difference between the two in the
     newest snapshot that scores both (slope of that snapshot's leave-one-out regression), and
     widen the interval. This is how Epoch's analysts reason about closed flagships. A model
@@ -13,7 +13,8 @@ models as (
         model_id,
         developer,
         release_date,
-        {{ model_line('model_id') }} as line
+        {{ model_line('model_id') }} as line,
+        {{ model_kind('model_id') }} as kind
     from {{ ref('int_models_identified') }}
     where release_date is not null and not {{ has_size_in_name('model_id') }}
 
@@ -54,6 +55,7 @@ candidates as (
         on
             successor.developer = predecessor.developer
             and successor.line = predecessor.line
+            and successor.kind = predecessor.kind
             and successor.release_date > predecessor.release_date
             and predecessor.release_date >= successor.release_date - interval {{ var('lineage_max_gap_months') }} month
             and successor.model_id <> predecessor.model_id

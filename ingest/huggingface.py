@@ -73,6 +73,7 @@ from ingest.base import (
     decode_text,
     expected,
     optional,
+    read_capture,
     required,
 )
 from ingest.http import HttpClient
@@ -297,6 +298,7 @@ class FetchedFile:
     """One file of one repository as the Hub served it, or why not.
 
     status: ok | missing (no such file) | gated | not_found (no such repository, or private) | unreachable
+    | refused (downloaded but over the capture size limit, or unreadable; nothing of it is kept)
     """
 
     repo_id: str
@@ -355,7 +357,9 @@ def fetch_repo_files(
 
     Files go to a temporary cache that is removed afterwards, so a Hub that cannot be reached is reported as
     unreachable instead of huggingface_hub quietly answering from an old cached copy. Once the Hub is unreachable,
-    the remaining files are reported unreachable without trying them (one timeout, not hundreds).
+    the remaining files are reported unreachable without trying them (one timeout, not hundreds). hf_hub_download
+    has no size bound, so each downloaded file is read through read_capture: one over the capture size limit
+    ($FLOP_TRACKER_MAX_CAPTURE_MB) is refused with the saved-file message and never read into memory.
     """
     from huggingface_hub import hf_hub_download
     from huggingface_hub.utils import disable_progress_bars
@@ -397,7 +401,14 @@ def fetch_repo_files(
                     continue
                 revision = path.parent.name  # .../snapshots/<commit>/<file>
                 at_commit = hub_file_url(repo_id, filename, revision, base_url)
-                out.append(FetchedFile(repo_id, filename, at_commit, "ok", path.read_bytes(), revision))
+                try:
+                    content = read_capture(path)  # the capture size limit, as for saved and live captures
+                except (OSError, IngestError) as exc:
+                    why = f"cannot read: {exc.strerror}" if isinstance(exc, OSError) else str(exc)
+                    reason = f"{repo_id}: {filename}: {why}"
+                    out.append(FetchedFile(repo_id, filename, at_commit, "refused", revision=revision, error=reason))
+                    continue
+                out.append(FetchedFile(repo_id, filename, at_commit, "ok", content, revision))
     return out
 
 

@@ -143,6 +143,12 @@ def test_files_come_with_the_commit_served_and_each_failure_is_one_line(hub: tup
     assert all("\n" not in f.error for f in got)
 
 
+def _stored_files(paths: Paths) -> list[str]:
+    """The Hub captures stored, by the name after the capture date (owner__name__file)."""
+    files = (paths.raw_dir / "huggingface").glob("*")
+    return sorted(p.name.split("_", 2)[2] for p in files if p.is_file() and not p.name.endswith(".meta.json"))
+
+
 def test_configs_and_cards_are_stored_loaded_and_counted(hub: tuple[str, list[str]], paths: Paths):
     base, _ = hub
     repos = [
@@ -201,11 +207,44 @@ def test_configs_and_cards_are_stored_loaded_and_counted(hub: tuple[str, list[st
         ]  # fmt: skip
         again = ingest_repo_files(ing, repos[:3], base)
         assert [r.status for r in again] == ["unchanged"] * 5 + ["failed"]
-    stored = sorted(p.name.split("_", 2)[2] for p in (paths.raw_dir / "huggingface").glob("*") if p.is_file()
-                    and not p.name.endswith(".meta.json"))  # fmt: skip
+    stored = _stored_files(paths)
     assert stored == [
         "Qwen__Qwen3-30B-A3B__README.md",
         "Qwen__Qwen3-30B-A3B__config.json",
+        "deepseek-ai__DeepSeek-V3__README.md",
+        "deepseek-ai__DeepSeek-V3__config.json",
+    ]
+
+
+def test_a_file_over_the_capture_size_limit_is_refused_and_the_others_load(
+    hub: tuple[str, list[str]], paths: Paths, monkeypatch: pytest.MonkeyPatch
+):
+    base, _ = hub
+    limit = 1024 * 1024
+    monkeypatch.setenv("FLOP_TRACKER_MAX_CAPTURE_MB", "1")
+    config = FILES[("Qwen/Qwen3-30B-A3B", "config.json")]
+    card = FILES[("deepseek-ai/DeepSeek-V3", "README.md")]
+    # real files padded with whitespace: still valid JSON and Markdown, one byte over and exactly at the limit
+    monkeypatch.setitem(FILES, ("big/padded", "config.json"), config + b" " * (limit + 1 - len(config)))
+    monkeypatch.setitem(FILES, ("big/padded", "README.md"), card + b"\n" * (limit - len(card)))
+    refusal = (
+        "big/padded: config.json: 1.0 MB, more than the 1 MB capture size limit"
+        " (set FLOP_TRACKER_MAX_CAPTURE_MB to raise it)"
+    )
+    with Ingestor(paths, [SRC]) as ing:
+        results = ingest_repo_files(ing, ["big/padded", "deepseek-ai/DeepSeek-V3"], base)
+        assert [(r.status, r.rows) for r in results] == [("failed", 0), ("ok", 8), ("ok", 1), ("ok", 8)]
+        assert results[0].message == refusal
+        assert results[0].origin == f"{base}/big/padded/resolve/{COMMIT}/config.json"
+        runs = ing.con.execute("select status, origin, error from raw.ingest_runs where status <> 'ok'").fetchall()
+        assert runs == [("failed", f"{base}/big/padded/resolve/{COMMIT}/config.json", refusal)]
+        configs = ing.con.execute("select repo_id from raw.huggingface_configs order by repo_id").fetchall()
+        assert configs == [("deepseek-ai/DeepSeek-V3",)]
+        cards = ing.con.execute("select repo_id from raw.huggingface_cards order by repo_id").fetchall()
+        assert cards == [("big/padded",), ("deepseek-ai/DeepSeek-V3",)]
+    stored = _stored_files(paths)
+    assert stored == [
+        "big__padded__README.md",
         "deepseek-ai__DeepSeek-V3__README.md",
         "deepseek-ai__DeepSeek-V3__config.json",
     ]

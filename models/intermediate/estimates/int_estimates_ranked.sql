@@ -63,29 +63,49 @@ widened as (
             else unioned.flop_high
         end as flop_high,
         unioned.confidence,
-        unioned.reasoning
-        || case
-            when misses.widen_factor > 1
-                then
-                    '; 90% interval widened x' || printf('%.2f', misses.widen_factor)
-                    || ' to ' || {{ fmt_sci('unioned.training_flop * pow(unioned.flop_low / unioned.training_flop, misses.widen_factor)') }}
-                    || '..' || {{ fmt_sci('unioned.training_flop * pow(unioned.flop_high / unioned.training_flop, misses.widen_factor)') }}
-                    || ' (the 90% quantile of how far ' || replace(misses.calibration_group, '_', ' ')
-                    || ' estimates missed Epoch''s figures, ' || cast(misses.misses_n as varchar) || ' other models)'
-            else ''
-        end as reasoning,
+        unioned.reasoning,
         unioned.sources,
         unioned.evidence_date,
         unioned.parameters,
-        unioned.parameter_source
+        unioned.parameter_source,
+        misses.widen_factor,
+        misses.calibration_group,
+        misses.misses_n
     from unioned
     left join misses_measured as misses on unioned.model_id = misses.model_id and unioned.method = misses.method
 
 ),
 
+explained as (
+
+    select
+        model_id,
+        method,
+        training_flop,
+        flop_low,
+        flop_high,
+        confidence,
+        reasoning
+        || case
+            when widen_factor > 1
+                then
+                    '; 90% interval widened x' || printf('%.2f', widen_factor) || ' to ' || {{ fmt_sci('flop_low') }}
+                    || '..' || {{ fmt_sci('flop_high') }} || ' (the 90% quantile of how far '
+                    || replace(calibration_group, '_', ' ') || ' estimates missed Epoch''s figures, '
+                    || cast(misses_n as varchar) || ' other models)'
+            else ''
+        end as reasoning,
+        sources,
+        evidence_date,
+        parameters,
+        parameter_source
+    from widened
+
+),
+
 valid as (
 
-    select * from widened
+    select * from explained
     where
         training_flop > 0 and flop_low > 0 and flop_high >= flop_low
         and training_flop between flop_low and flop_high

@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
-from rich import box
 from rich.table import Table
 
+from flop_tracker.console import fixed_width_table
 from ingest.base import CaptureMeta, IngestError, Parsed, Source
 from ingest.captures import http_date
 from ingest.http import HttpClient
@@ -200,24 +200,17 @@ def _size(n: int) -> str:
 
 def table(checks: list[Check]) -> Table:
     """One row per address, within 80 columns; the reasons of failures follow the table (see `problems`)."""
-    out = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0))
-    for name, width, right in (
-        ("source", 13, False),  # 70 characters of content and the six one-space column rules
-        ("address", 22, False),
-        ("result", 11, False),
-        ("type", 4, False),
-        ("size", 5, True),
-        ("rows", 5, True),
-        ("newest", 10, False),
-    ):
-        out.add_column(
-            name,
-            justify="right" if right else "left",
-            no_wrap=True,
-            min_width=width,
-            max_width=width,
-            overflow="ellipsis",
+    out = fixed_width_table(
+        (
+            ("source", 13, False),  # 70 characters of content and the six one-space column rules
+            ("address", 22, False),
+            ("result", 11, False),
+            ("type", 4, False),
+            ("size", 5, True),
+            ("rows", 5, True),
+            ("newest", 10, False),
         )
+    )
     for c in checks:
         status = f"{c.http_status} {c.result}" if c.http_status else c.result
         out.add_row(

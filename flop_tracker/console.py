@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import sys
 
+from rich import box
 from rich.console import Console
+from rich.table import Table
 
 _width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "80"))
 console = Console(width=_width, highlight=False, soft_wrap=False, markup=False, emoji=False)
@@ -25,3 +27,22 @@ def fail(message: str) -> None:
 def warn(message: str) -> None:
     """A one-line warning on stderr: something was done, but something a person entered had no effect."""
     err_console.print(f"warning: {message}", markup=False, soft_wrap=True)
+
+
+def fixed_width_table(columns: tuple[tuple[str, int, bool], ...], **options: object) -> Table:
+    """A plain table whose columns (name, width, right-aligned) never grow or wrap, so it fits 80 columns.
+
+    Long cells end in an ellipsis instead of pushing the table wider: status and check-sources list
+    addresses and reasons of any length.
+    """
+    out = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0), **options)
+    for name, width, right in columns:
+        out.add_column(
+            name,
+            justify="right" if right else "left",
+            no_wrap=True,
+            min_width=width,
+            max_width=width,
+            overflow="ellipsis",
+        )
+    return out

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from rich import box
 from rich.table import Table
 
 from flop_tracker.build_state import dbt_sources
+from flop_tracker.console import fixed_width_table
 from flop_tracker.dbt_runner import run_dbt
 from flop_tracker.pipeline import ensure_raw
 from ingest import registry
@@ -222,24 +222,18 @@ def as_json(lines: list[Freshness]) -> str:
 
 def table(lines: list[Freshness]) -> Table:
     """Within 80 columns: feeds shown by a short address (the JSON has the whole one)."""
-    out = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0), title_justify="left")
-    for name, width, right in (
-        ("source", 20, False),  # 73 characters of content and six one-space column rules
-        ("last live", 10, False),
-        ("result", 11, False),
-        ("newest data", 11, False),
-        ("age", 6, True),
-        ("limit", 5, True),
-        ("state", 5, False),
-    ):
-        out.add_column(
-            name,
-            justify="right" if right else "left",
-            no_wrap=True,
-            min_width=width,
-            max_width=width,
-            overflow="ellipsis",
-        )
+    out = fixed_width_table(
+        (
+            ("source", 20, False),  # 73 characters of content and six one-space column rules
+            ("last live", 10, False),
+            ("result", 11, False),
+            ("newest data", 11, False),
+            ("age", 6, True),
+            ("limit", 5, True),
+            ("state", 5, False),
+        ),
+        title_justify="left",
+    )
     for line in lines:
         label = line.label or line.source
         out.add_row(

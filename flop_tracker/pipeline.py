@@ -195,8 +195,9 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
     has no complete build, else only what depends on a raw table or seed that changed, else
     nothing (dbt is not even imported). Before dbt starts, the record says the build is incomplete
     (and what it covers); after a success the three CSV files are rewritten from the mart and only
-    then is the build recorded complete (`complete_build`): a build interrupted anywhere is rebuilt
-    by the next one. An explicit `select` builds just that, writes no files, and clears the record
+    then, once the history has its snapshot (`history.record_build`), is the build recorded complete
+    (`complete_build`): a build interrupted anywhere is rebuilt by the next one, and published files are
+    always in the history. An explicit `select` builds just that, writes no files, and clears the record
     (the database is no longer known to match one set of inputs).
     """
     from review.checks import validate_decision_seeds
@@ -223,21 +224,24 @@ def build(paths: Paths, select: list[str] | None = None, full: bool = False) -> 
     outcome.plan = plan.reason
     if outcome.success:
         outcome.files = write_dataset_files(paths)
-        complete_build(paths, inputs)
-        outcome.dropped = dropped_names(paths)
-        outcome.duplicates = flagged_duplicates(paths)
-        outcome.unknown_decisions = unknown_decisions(paths)
+        # history before the record says complete: files once published are always in the history (a build
+        # stopped before the record is done again by the next one, whose snapshot then adds nothing)
         recorded = history.record_build(paths, inputs, skip_if_unchanged=plan.nothing_to_do)
         outcome.history = recorded.build
         if recorded.error:
             outcome.success = False
             outcome.error = f"the files were written, but the build's history could not be recorded: {recorded.error}"
+            return outcome  # not complete: the next build builds it again and records it
+        complete_build(paths, inputs)
+        outcome.dropped = dropped_names(paths)
+        outcome.duplicates = flagged_duplicates(paths)
+        outcome.unknown_decisions = unknown_decisions(paths)
     return outcome
 
 
 def complete_build(paths: Paths, inputs: build_state.BuildInputs) -> None:
     """The one step that makes a build complete: the models and the three CSV files are up to date with
-    `inputs`, and the record says so (the build's history, history.record_build, is recorded next)."""
+    `inputs`, their history recorded (history.record_build), and the record says so."""
     _record(paths, lambda con: build_state.save_inputs(con, inputs))
 
 

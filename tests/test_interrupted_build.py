@@ -31,6 +31,7 @@ from tests.conftest import ingest_mini_captures
 #   mart-built       dbt has written the models mart (and is still running: tests of the mart follow)
 #   before-files     dbt finished; the three CSV files are not written yet
 #   before-complete  the files are written; the record does not say complete yet
+#   after-complete   the record says complete
 CHILD = r"""
 import sys, time
 point = sys.argv[1]
@@ -58,6 +59,8 @@ elif point == "before-files":
     wrap(pipeline, "write_dataset_files")
 elif point == "before-complete":
     wrap(pipeline, "write_dataset_files", after=True)
+elif point == "after-complete":
+    wrap(pipeline, "complete_build", after=True)
 elif point == "mart-built":
     import dbt.cli.main
     real_runner = dbt.cli.main.dbtRunner
@@ -166,6 +169,38 @@ def test_an_interrupted_build_then_a_restored_seed_gives_what_a_full_build_write
         assert published(paths) == reference, (point, how, plain.plan)
         assert decision_in_mart(paths, model_id) is None, (point, how)
     # and nothing more to do afterwards: the record is complete again
+    assert pipeline.build(paths).plan == "nothing changed since the last build"
+
+
+@pytest.mark.dbt
+def test_a_build_killed_once_complete_is_already_in_the_history(paths: Paths, decisions_copy: Path):
+    """A complete build published its files, so its state is in history.models_history before the record
+    says complete: killed right after, the decision it published is there (before, the snapshot ran last,
+    and a build killed in between had published files no history held)."""
+    decisions = decisions_copy
+    ingest_mini_captures(paths)
+    assert pipeline.build(paths, full=True).success
+    con = duckdb.connect(str(paths.db), read_only=True)
+    try:
+        model_id = con.execute(
+            "select model_id from main.models where dataset_file = 'candidates' and decision is null "
+            "order by training_flop desc, model_id limit 1"
+        ).fetchone()[0]
+        builds = con.execute("select count(*) from history.builds").fetchone()[0]
+    finally:
+        con.close()
+    decided = ReviewDecision(model_id=model_id, decision="y", reason="t", reviewer="t", decided_at=now_utc())
+    assert append_decision(decided, decisions / "review_decisions.csv").saved
+    interrupted_build(paths, decisions, "after-complete", "kill -9")
+    assert model_id in paths.staging_csv.read_text()  # published
+    con = duckdb.connect(str(paths.db), read_only=True)
+    try:
+        assert con.execute("select count(*) from history.builds").fetchone()[0] == builds + 1
+        assert con.execute(
+            "select decision from history.models_history where model_id = ? and dbt_valid_to is null", [model_id]
+        ).fetchone() == ("y",)
+    finally:
+        con.close()
     assert pipeline.build(paths).plan == "nothing changed since the last build"
 
 

@@ -6,6 +6,7 @@ test can assert that nothing failed and that no request left the file system.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,8 +47,11 @@ class Watched:
 
 @contextmanager
 def chromium(user_data_dir: Path) -> Iterator[object]:
-    """A fresh headless Chromium context (its own profile folder); skips when the browser is absent."""
+    """A fresh headless Chromium context (its own profile folder); skips when the browser is absent, except in
+    CI, which installs it (.ci/run): there a missing browser fails instead of skipping every browser test."""
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {CHROMIUM} is absent; .ci/run installs Debian's chromium before the tests")
         pytest.skip(f"{CHROMIUM} is absent (.ci/run installs Debian's chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as driver:

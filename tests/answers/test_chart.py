@@ -20,6 +20,7 @@ import pytest
 
 from flop_tracker import chart
 from flop_tracker.cli import main
+from tests.browser import FLAGS
 
 BROWSERS = ("chromium", "chromium-browser")
 
@@ -41,13 +42,7 @@ def browse(page: Path, tmp_path: Path, *mode: str) -> subprocess.CompletedProces
     return subprocess.run(
         [
             chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *FLAGS,
             f"--user-data-dir={profile}",
             *mode,
             page.resolve().as_uri(),

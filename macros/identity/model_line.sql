@@ -23,15 +23,16 @@
     rtrim(regexp_extract({{ model_id }}, '^[a-z]+(?:-?v?\d+(?:\.\d+)?(?:$|-))?', 0), '-')
 {%- endmacro %}
 
-{#- What a model is for, as its id says: the modality and purpose words in it (guard, video,
-    image, vision, audio, speech, embed, coder, math, omni, ...), sorted and joined; '' for a
-    plain language model. Family lineage only follows a model of the same kind: a video model
-    is no successor to a chat model (hunyuan-video -> hunyuan-turbos), nor a guard classifier
-    a predecessor of a flagship (llama-guard -> llama-4-behemoth). -#}
+{#- What a model is for, as its id says: the modality and purpose words among its hyphen-separated
+    parts (guard, video, image, vision, audio, speech, embed, coder, math, omni, ...; a part may go on
+    with digits: vl2, omni3), sorted, distinct and joined with '+'; '' for a plain language model.
+    Family lineage only follows a model of the same kind: a video model is no successor to a chat model
+    (hunyuan-video -> hunyuan-turbos), nor a guard classifier a predecessor of a flagship
+    (llama-guard -> llama-4-behemoth). -#}
 {% macro model_kind(model_id) -%}
-    array_to_string(list_sort(list_distinct(regexp_extract_all(
-        {{ model_id }},
-        '(?:^|-)(guard|video|t2v|i2v|image|vision|vl|audio|speech|tts|voice|asr|transcribe|whisper|embed|embedding|rerank|reranker|coder|code|math|multimodal|omni|reel|sonic|act|music|ocr|diffusion|robotics|world)(?:-|$|\d)',
-        1
+    {%- set words = 'guard|video|t2v|i2v|image|vision|vl|audio|speech|tts|voice|asr|transcribe|whisper|embed|embedding|rerank|reranker|coder|code|math|multimodal|omni|reel|sonic|act|music|ocr|diffusion|robotics|world' -%}
+    array_to_string(list_sort(list_distinct(list_transform(
+        list_filter(string_split({{ model_id }}, '-'), lambda part: regexp_full_match(part, '({{ words }})(\d.*)?')),
+        lambda part: regexp_extract(part, '^({{ words }})(\d.*)?$', 1)
     ))), '+')
 {%- endmacro %}

@@ -62,7 +62,12 @@ FAMILIES = [
 LAB_WORDS = ("Northwind", "Blue", "Stellar", "Acme", "Open", "Kiln")
 LABS = [f"{a} {b}" for a in LAB_WORDS for b in ("AI", "Labs", "Research")]
 VARIANTS = ["Instruct", "Chat", "Base", "Preview", "Turbo", "Pro", "Mini", "Exp"]
-HEADER = ["rank", "model", "arena_score", "95_pct_ci", "votes", "organization", "license"]
+# The columns of LMArena's CSV table export, every one the parser's contract expects (a capture without
+# rank_stylectrl, knowledge_cutoff or url loads as "degraded").
+HEADER = [
+    "rank", "rank_stylectrl", "model", "arena_score", "95_pct_ci", "votes", "organization", "license",
+    "knowledge_cutoff", "url",
+]  # fmt: skip
 
 
 def parse_size(text: str) -> int:
@@ -101,7 +106,9 @@ def write_snapshot(folder: Path, day: date, models: list[tuple[str, str, float]]
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
     for rank, (score, name, org) in enumerate(scored, start=1):
-        writer.writerow([rank, name, score, "+4/-4", 1000 + rank * 7, org, "Proprietary"])
+        writer.writerow(
+            [rank, rank, name, score, "+4/-4", 1000 + rank * 7, org, "Proprietary", "2023/12", "https://example.org/"]
+        )
     path = folder / f"lmarena_text_{day.isoformat()}.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path

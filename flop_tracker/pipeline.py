@@ -253,28 +253,31 @@ def _record(paths: Paths, write) -> None:
         con.close()
 
 
-def dropped_names(paths: Paths) -> list[tuple[str, str, int]]:
-    """What identity dropped and why: (normalised name, reason, names dropped)."""
+def _read(paths: Paths, sql: str) -> list[tuple]:
+    """Rows of one query on a read-only connection, closed at once (an open reader locks out a build)."""
     con = connect(paths.db, read_only=True)
     try:
-        return con.execute(
-            "select normalized_name, exclusion_reason, n_names from intermediate.int_model_names_excluded "
-            "order by n_names desc, normalized_name"
-        ).fetchall()
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def dropped_names(paths: Paths) -> list[tuple[str, str, int]]:
+    """What identity dropped and why: (normalised name, reason, names dropped)."""
+    return _read(
+        paths,
+        "select normalized_name, exclusion_reason, n_names from intermediate.int_model_names_excluded "
+        "order by n_names desc, normalized_name",
+    )
 
 
 def flagged_duplicates(paths: Paths) -> list[tuple[str, str, str]]:
     """Model ids that look like one model under two ids and that no seed explains: (id, other id, shared)."""
-    con = connect(paths.db, read_only=True)
-    try:
-        return con.execute(
-            "select model_id, other_model_id, shared from intermediate.int_model_duplicates_flagged "
-            "where not is_allowed order by model_id, other_model_id"
-        ).fetchall()
-    finally:
-        con.close()
+    return _read(
+        paths,
+        "select model_id, other_model_id, shared from intermediate.int_model_duplicates_flagged "
+        "where not is_allowed order by model_id, other_model_id",
+    )
 
 
 def unknown_decisions(paths: Paths) -> list[tuple[int, object]]:
@@ -289,9 +292,5 @@ def unknown_decisions(paths: Paths) -> list[tuple[int, object]]:
     rows = read_decision_lines(decisions_path())
     if not rows:
         return []
-    con = connect(paths.db, read_only=True)
-    try:
-        known = {r[0] for r in con.execute("select model_id from intermediate.int_models_identified").fetchall()}
-    finally:
-        con.close()
+    known = {r[0] for r in _read(paths, "select model_id from intermediate.int_models_identified")}
     return [(line, decision) for line, decision in rows if decision.model_id not in known]

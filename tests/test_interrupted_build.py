@@ -90,13 +90,26 @@ def published(paths: Paths) -> dict[str, str]:
     }
 
 
-def decision_in_mart(paths: Paths, model_id: str) -> str | None:
+def one_row(paths: Paths, sql: str, params: list | None = None) -> tuple | None:
     con = duckdb.connect(str(paths.db), read_only=True)
     try:
-        row = con.execute("select decision from main.models where model_id = ?", [model_id]).fetchone()
+        return con.execute(sql, params or []).fetchone()
     finally:
         con.close()
+
+
+def decision_in_mart(paths: Paths, model_id: str) -> str | None:
+    row = one_row(paths, "select decision from main.models where model_id = ?", [model_id])
     return row[0] if row else None
+
+
+def undecided_candidate(paths: Paths) -> str:
+    """The candidate with the highest estimate that no one has decided."""
+    return one_row(
+        paths,
+        "select model_id from main.models where dataset_file = 'candidates' and decision is null "
+        "order by training_flop desc, model_id limit 1",
+    )[0]
 
 
 def interrupted_build(paths: Paths, decisions: Path, point: str, how: str) -> str:
@@ -138,14 +151,7 @@ def test_an_interrupted_build_then_a_restored_seed_gives_what_a_full_build_write
     full = pipeline.build(paths, full=True)
     assert full.success, full.failures or full.error
     reference = published(paths)  # what `build --full` writes for the seeds as they are
-    con = duckdb.connect(str(paths.db), read_only=True)
-    try:
-        model_id = con.execute(
-            "select model_id from main.models where dataset_file = 'candidates' and decision is null "
-            "order by training_flop desc, model_id limit 1"
-        ).fetchone()[0]
-    finally:
-        con.close()
+    model_id = undecided_candidate(paths)
     seed = decisions / "review_decisions.csv"
     original = seed.read_bytes()
     assert model_id not in reference["staging"]
@@ -180,27 +186,16 @@ def test_a_build_killed_once_complete_is_already_in_the_history(paths: Paths, de
     decisions = decisions_copy
     ingest_mini_captures(paths)
     assert pipeline.build(paths, full=True).success
-    con = duckdb.connect(str(paths.db), read_only=True)
-    try:
-        model_id = con.execute(
-            "select model_id from main.models where dataset_file = 'candidates' and decision is null "
-            "order by training_flop desc, model_id limit 1"
-        ).fetchone()[0]
-        builds = con.execute("select count(*) from history.builds").fetchone()[0]
-    finally:
-        con.close()
+    model_id = undecided_candidate(paths)
+    (builds,) = one_row(paths, "select count(*) from history.builds")
     decided = ReviewDecision(model_id=model_id, decision="y", reason="t", reviewer="t", decided_at=now_utc())
     assert append_decision(decided, decisions / "review_decisions.csv").saved
     interrupted_build(paths, decisions, "after-complete", "kill -9")
     assert model_id in paths.staging_csv.read_text()  # published
-    con = duckdb.connect(str(paths.db), read_only=True)
-    try:
-        assert con.execute("select count(*) from history.builds").fetchone()[0] == builds + 1
-        assert con.execute(
-            "select decision from history.models_history where model_id = ? and dbt_valid_to is null", [model_id]
-        ).fetchone() == ("y",)
-    finally:
-        con.close()
+    assert one_row(paths, "select count(*) from history.builds") == (builds + 1,)
+    assert one_row(
+        paths, "select decision from history.models_history where model_id = ? and dbt_valid_to is null", [model_id]
+    ) == ("y",)
     assert pipeline.build(paths).plan == "nothing changed since the last build"
 
 

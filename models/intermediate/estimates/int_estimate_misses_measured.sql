@@ -10,26 +10,21 @@
     in its group (hardware and training cost share one: both are accelerator time x peak x
     utilisation), never below 1 (an interval is never narrowed here), and 1 when fewer than
     var('calibration_min_misses') others were measured. One row per model_id and method. -#}
+{%- set calibrated = [
+    ('hardware_estimates', 'int_estimates_hardware', 'accelerator_time'),
+    ('training_cost_estimates', 'int_estimates_training_cost', 'accelerator_time'),
+    ('lineage_estimates', 'int_estimates_lineage', 'family_lineage'),
+] -%}
 with
 
-hardware_estimates as (
+{% for cte, model, group in calibrated %}
+    {{ cte }} as (
 
-    select * from {{ ref('int_estimates_hardware') }}
+        select * from {{ ref(model) }}
 
-),
+    ),
 
-training_cost_estimates as (
-
-    select * from {{ ref('int_estimates_training_cost') }}
-
-),
-
-lineage_estimates as (
-
-    select * from {{ ref('int_estimates_lineage') }}
-
-),
-
+{% endfor %}
 epoch_compute as (
 
     select * from {{ ref('int_epoch_compute_latest') }}
@@ -38,32 +33,17 @@ epoch_compute as (
 
 estimates as (
 
-    select
-        model_id,
-        method,
-        'accelerator_time' as calibration_group,
-        training_flop,
-        flop_low,
-        flop_high
-    from hardware_estimates
-    union all
-    select
-        model_id,
-        method,
-        'accelerator_time' as calibration_group,
-        training_flop,
-        flop_low,
-        flop_high
-    from training_cost_estimates
-    union all
-    select
-        model_id,
-        method,
-        'family_lineage' as calibration_group,
-        training_flop,
-        flop_low,
-        flop_high
-    from lineage_estimates
+    {% for cte, model, group in calibrated %}
+        select
+            model_id,
+            method,
+            '{{ group }}' as calibration_group,
+            training_flop,
+            flop_low,
+            flop_high
+        from {{ cte }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
